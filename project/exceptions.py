@@ -1,0 +1,31 @@
+"""One project-wide DRF exception handler: domain errors become 400s, a lost database a 503."""
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_django_error_detail(exc))
+    elif isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("database unavailable: %s", exc.__class__.__name__)
+        response = Response(
+            {"detail": "The service is temporarily unavailable. Please retry shortly."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "5"
+        return response
+    return drf_exception_handler(exc, context)
+
+
+def _django_error_detail(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in errors for m in m.messages] for field, errors in exc.error_dict.items()}
+    return {"non_field_errors": list(exc.messages)}

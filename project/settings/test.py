@@ -1,0 +1,22 @@
+"""The test suite: PostgreSQL from DATABASE_URL (never SQLite), fast hashing, no throttling surprises."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cootrack")}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_cootrack")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+API_THROTTLE_CREATE = "1000/min"
+API_THROTTLE_CLASSIFY = "1000/min"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Tests never reach a real LLM: the classifier tests point OPENAI_BASE_URL at a local server.
+OPENAI_API_KEY = ""
+OPENAI_BASE_URL = None
+CLASSIFIER_TIMEOUT_S = 2.0

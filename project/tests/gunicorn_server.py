@@ -1,0 +1,86 @@
+"""Start the app under gunicorn, as production does, on 127.0.0.1 for a test; stop it afterwards."""
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def gunicorn(extra_env: dict[str, str] | None = None, workers: int = 2):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "project.settings.production",
+        "DJANGO_SECRET_KEY": "gunicorn-test-secret-key-with-enough-entropy-0123456789",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url(),
+        **(extra_env or {}),
+    }
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "project.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if request(base + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError("gunicorn did not start: " + log.read().decode()[-2000:])
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def request(url: str, method: str = "GET", body=None, headers: dict | None = None, timeout: float = 10):
+    """(status, parsed JSON or raw bytes, headers) for one HTTP request."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})  # noqa: S310
+    if data is not None and "Content-Type" not in req.headers:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
+            status, raw, resp_headers = resp.status, resp.read(), resp.headers
+    except urllib.error.HTTPError as err:
+        status, raw, resp_headers = err.code, err.read(), err.headers
+    try:
+        payload = json.loads(raw) if raw else None
+    except ValueError:
+        payload = raw
+    return status, payload, resp_headers

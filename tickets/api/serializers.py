@@ -1,0 +1,73 @@
+from rest_framework import serializers
+
+from tickets.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Priority, Status, Ticket
+from tickets.validators import validate_storable_text
+
+
+def _text(**kwargs) -> serializers.CharField:
+    return serializers.CharField(validators=[validate_storable_text], **kwargs)
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket as the API returns it."""
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "title",
+            "description",
+            "category",
+            "priority",
+            "status",
+            "submitter_email",
+            "created_at",
+            "updated_at",
+            "resolved_at",
+            "ai_category",
+            "ai_priority",
+            "ai_confidence",
+            "classified_by",
+        ]
+        read_only_fields = fields
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    title = _text(max_length=TITLE_MAX_LENGTH)
+    description = _text(max_length=DESCRIPTION_MAX_LENGTH)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    submitter_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    title = _text(max_length=TITLE_MAX_LENGTH, required=False)
+    description = _text(max_length=DESCRIPTION_MAX_LENGTH, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one of: " + ", ".join(self.fields) + ".")
+        return attrs
+
+
+class ClassifyRequestSerializer(serializers.Serializer):
+    title = _text(max_length=TITLE_MAX_LENGTH, required=False, allow_blank=True, default="")
+    description = _text(max_length=DESCRIPTION_MAX_LENGTH)
+
+
+class ClassificationSerializer(serializers.Serializer):
+    suggested_category = serializers.ChoiceField(choices=Category.choices, source="category")
+    suggested_priority = serializers.ChoiceField(choices=Priority.choices, source="priority")
+    confidence = serializers.FloatField(min_value=0, max_value=1)
+    source = serializers.ChoiceField(choices=[("llm", "LLM"), ("local", "Local model")])
+
+
+class StatsSerializer(serializers.Serializer):
+    total_tickets = serializers.IntegerField()
+    open_tickets = serializers.IntegerField()
+    avg_tickets_per_day = serializers.FloatField()
+    priority_breakdown = serializers.DictField(child=serializers.IntegerField())
+    category_breakdown = serializers.DictField(child=serializers.IntegerField())

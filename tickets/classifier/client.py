@@ -1,0 +1,90 @@
+"""The LLM behind any OpenAI-compatible endpoint. Built once per process from settings."""
+
+import threading
+import time
+from dataclasses import dataclass
+
+import openai
+from django.conf import settings
+
+from tickets.classifier.parsing import parse_answer
+from tickets.classifier.prompts import RESPONSE_FORMAT, SYSTEM_PROMPT, user_message
+from tickets.models import Category, Priority
+
+
+class LLMUnavailable(Exception):
+    """The LLM gave no usable answer: not configured, unreachable, slow, failing or wrong-shaped."""
+
+
+@dataclass(frozen=True)
+class _Config:
+    api_key: str
+    base_url: str | None
+    model: str
+    timeout: float
+
+
+_lock = threading.Lock()
+_client: openai.OpenAI | None = None
+_client_config: _Config | None = None
+
+
+def _config() -> _Config:
+    return _Config(
+        api_key=settings.OPENAI_API_KEY,
+        base_url=settings.OPENAI_BASE_URL,
+        model=settings.OPENAI_MODEL,
+        timeout=float(settings.CLASSIFIER_TIMEOUT_S),
+    )
+
+
+def llm_configured() -> bool:
+    return bool(settings.OPENAI_API_KEY)
+
+
+def get_client() -> tuple[openai.OpenAI, _Config]:
+    """The process's one client; rebuilt only if the settings it was built from change."""
+    global _client, _client_config
+    config = _config()
+    with _lock:
+        if _client is None or _client_config != config:
+            _client = openai.OpenAI(
+                api_key=config.api_key,
+                base_url=config.base_url,
+                timeout=config.timeout,
+                # The timeout is the whole budget of one classification: no retries inside it.
+                max_retries=0,
+            )
+            _client_config = config
+        return _client, config
+
+
+def complete(title: str, description: str) -> tuple[Category, Priority, float, str]:
+    """Ask the LLM; returns (category, priority, confidence, model) or raises ``LLMUnavailable``."""
+    if not llm_configured():
+        raise LLMUnavailable("no API key")
+    client, config = get_client()
+    started = time.monotonic()
+    try:
+        response = client.chat.completions.create(
+            model=config.model,
+            messages=[
+                {"role": "system", "content": SYSTEM_PROMPT},
+                {"role": "user", "content": user_message(title, description)},
+            ],
+            response_format=RESPONSE_FORMAT,
+            temperature=0,
+        )
+    except openai.OpenAIError as exc:
+        raise LLMUnavailable(type(exc).__name__) from exc
+    if time.monotonic() - started > config.timeout:
+        raise LLMUnavailable("answer arrived after the time budget")
+    try:
+        content = response.choices[0].message.content
+    except (AttributeError, IndexError, TypeError) as exc:
+        raise LLMUnavailable("response has no message") from exc
+    try:
+        category, priority, confidence = parse_answer(content)
+    except ValueError as exc:
+        raise LLMUnavailable(f"invalid answer: {exc}") from exc
+    return category, priority, confidence, response.model or config.model

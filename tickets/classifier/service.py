@@ -1,0 +1,36 @@
+"""classify(): the LLM when configured and healthy, the local model otherwise. Never raises for an LLM problem."""
+
+import logging
+import time
+
+from tickets.classifier import client, local
+from tickets.classifier.base import Classification
+from tickets.classifier.breaker import CircuitBreaker
+from tickets.classifier.prompts import PROMPT_VERSION
+
+logger = logging.getLogger(__name__)
+
+breaker = CircuitBreaker(failure_threshold=3, reset_after_s=30.0)
+
+
+def classify(title: str, description: str, *, backend: str = "auto") -> Classification:
+    """Category, priority and confidence for a ticket. ``backend``: "auto" (default), "llm" or "local"."""
+    title = title or ""
+    description = description or ""
+    started = time.monotonic()
+    if backend in ("auto", "llm") and client.llm_configured() and breaker.allow():
+        try:
+            category, priority, confidence, model = client.complete(title, description)
+        except client.LLMUnavailable as exc:
+            breaker.record_failure()
+            logger.warning("LLM classification failed (%s); using the local model", exc)
+        else:
+            breaker.record_success()
+            # The prompt's version travels with the model name: "llm:<model>@<prompt version>".
+            return Classification(category, priority, confidence, "llm", f"{model}@{PROMPT_VERSION}", _ms(started))
+    category, priority, confidence, version = local.predict(title, description)
+    return Classification(category, priority, confidence, "local", version, _ms(started))
+
+
+def _ms(started: float) -> float:
+    return round((time.monotonic() - started) * 1000, 2)

@@ -1,0 +1,43 @@
+"""`make run`'s first-run setup: a demo staff login (printed once) and a few demo tickets."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from tickets import services
+from tickets.models import Ticket
+
+DEMO_USERNAME = "demo"
+
+DEMO_TICKETS = [
+    ("Charged twice this month", "My card was charged twice for the March invoice. Please refund one charge."),
+    ("Website down for all users", "Our shop returns 502 errors for every customer since 8am. Nobody can order."),
+    ("Reset my password", "The password reset email never arrives. I cannot log in to my account."),
+    ("Opening hours", "What are your support opening hours during the holidays?"),
+    ("Export to CSV is empty", "Exporting the monthly report to CSV gives an empty file; PDF works."),
+    ("Invoice needs our VAT number", "Could you add our VAT number to future invoices?"),
+    ("Remove a former employee", "A colleague left today; please remove her admin access immediately."),
+    ("Dark mode, please", "Not urgent at all: a dark mode would be lovely for late shifts."),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo staff login and demo tickets if they do not exist yet."
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        if not User.objects.filter(username=DEMO_USERNAME).exists():
+            password = secrets.token_urlsafe(12)
+            User.objects.create_superuser(DEMO_USERNAME, "demo@example.com", password)
+            self.stdout.write(self.style.SUCCESS(f"Demo staff login: {DEMO_USERNAME} / {password}  (shown only once)"))
+        else:
+            self.stdout.write(
+                f"Demo staff login: {DEMO_USERNAME} (password shown at first run; "
+                f"`python manage.py changepassword {DEMO_USERNAME}` sets a new one)"
+            )
+        if not Ticket.objects.exists():
+            for title, description in DEMO_TICKETS:
+                services.ticket_create(title=title, description=description)
+            self.stdout.write(f"Created {len(DEMO_TICKETS)} demo tickets.")
+        self.stdout.write("Open http://127.0.0.1:8000/ (app), /admin/ (staff), /api/docs/ (API).")

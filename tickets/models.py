@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+
+from tickets.validators import validate_storable_text
+
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 10_000
+
+
+class Category(models.TextChoices):
+    BILLING = "billing", "Billing"
+    TECHNICAL = "technical", "Technical"
+    ACCOUNT = "account", "Account"
+    GENERAL = "general", "General"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+# Statuses that count as "done" for resolution time.
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
+def _in_choices(field: str, choices: type[models.TextChoices], *, blank: bool = False) -> models.CheckConstraint:
+    values = list(choices.values) + ([""] if blank else [])
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=f"ticket_{field}_valid")
+
+
+class Ticket(models.Model):
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, validators=[validate_storable_text])
+    description = models.TextField(
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH), validate_storable_text],
+    )
+    category = models.CharField(max_length=16, choices=Category.choices)
+    priority = models.CharField(max_length=16, choices=Priority.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    submitter_email = models.EmailField(blank=True, validators=[validate_storable_text])
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # What the AI suggested, kept beside what staff finally chose.
+    ai_category = models.CharField(max_length=16, choices=Category.choices, blank=True, editable=False)
+    ai_priority = models.CharField(max_length=16, choices=Priority.choices, blank=True, editable=False)
+    ai_confidence = models.FloatField(null=True, blank=True, editable=False)
+    classified_by = models.CharField(max_length=120, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            _in_choices("category", Category),
+            _in_choices("priority", Priority),
+            _in_choices("status", Status),
+            _in_choices("ai_category", Category, blank=True),
+            _in_choices("ai_priority", Priority, blank=True),
+            models.CheckConstraint(condition=~Q(title=""), name="ticket_title_not_blank"),
+            models.CheckConstraint(condition=~Q(description=""), name="ticket_description_not_blank"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX_LENGTH),
+                name="ticket_description_max_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(ai_confidence__isnull=True) | Q(ai_confidence__gte=0, ai_confidence__lte=1),
+                name="ticket_ai_confidence_range",
+            ),
+        ]
+        indexes = [
+            # Newest first, with the id as a stable tie-breaker: the list and every filter below.
+            models.Index(models.F("created_at").desc(), models.F("id").desc(), name="ticket_newest_idx"),
+            models.Index("status", models.F("created_at").desc(), name="ticket_status_newest_idx"),
+            models.Index("priority", models.F("created_at").desc(), name="ticket_priority_newest_idx"),
+            models.Index("category", models.F("created_at").desc(), name="ticket_category_newest_idx"),
+            models.Index("status", "priority", models.F("created_at").desc(), name="ticket_status_prio_newest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def ai_agrees(self) -> bool | None:
+        """Whether staff kept both of the AI's labels; None when the AI never suggested any."""
+        if not self.ai_category or not self.ai_priority:
+            return None
+        return self.ai_category == self.category and self.ai_priority == self.priority
+
+
+class TicketEvent(models.Model):
+    """Append-only history of a ticket's status, category and priority."""
+
+    class Field(models.TextChoices):
+        CREATED = "created", "Created"
+        STATUS = "status", "Status"
+        CATEGORY = "category", "Category"
+        PRIORITY = "priority", "Priority"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    field = models.CharField(max_length=16, choices=Field.choices)
+    old_value = models.CharField(max_length=16, blank=True)
+    new_value = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index("ticket", "created_at", name="ticketevent_ticket_time_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(field__in=["created", "status", "category", "priority"]), name="ticketevent_field_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value or '-'} -> {self.new_value}"

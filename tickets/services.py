@@ -1,0 +1,168 @@
+"""Every write to tickets. Views, admin, importers, tasks and commands call these; none writes on its own."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from tickets.classifier import Classification, classify
+from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
+
+UPDATABLE_FIELDS = frozenset({"title", "description", "category", "priority", "status", "submitter_email"})
+TRACKED_FIELDS = (TicketEvent.Field.STATUS, TicketEvent.Field.CATEGORY, TicketEvent.Field.PRIORITY)
+
+User = AbstractBaseUser | None
+
+
+def _clean_text(value: str) -> str:
+    return value.strip() if isinstance(value, str) else value
+
+
+def ticket_create(
+    *,
+    title: str,
+    description: str,
+    category: str | None = None,
+    priority: str | None = None,
+    submitter_email: str = "",
+    actor: User = None,
+    classify_ticket: bool = True,
+) -> Ticket:
+    """Create an open ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
+
+    The classifier runs before the transaction opens, so a slow LLM never holds a database lock.
+    """
+    ticket = Ticket(
+        title=_clean_text(title),
+        description=_clean_text(description),
+        category=category or "",
+        priority=priority or "",
+        submitter_email=_clean_text(submitter_email or ""),
+        status=Status.OPEN,
+    )
+    # Refuse bad input before spending a classification on it.
+    ticket.full_clean(exclude=[f for f in ("category", "priority") if not getattr(ticket, f)])
+
+    if classify_ticket or not (ticket.category and ticket.priority):
+        _set_suggestion(ticket, classify(ticket.title, ticket.description), fill_missing=True)
+
+    with transaction.atomic():
+        ticket.full_clean()
+        ticket.save()
+        TicketEvent.objects.create(
+            ticket=ticket, actor=_user(actor), field=TicketEvent.Field.CREATED, new_value=ticket.status
+        )
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, data: Mapping[str, Any], actor: User = None) -> Ticket:
+    """Apply a partial update under a row lock; status, category and priority changes are written to history."""
+    unknown = set(data) - UPDATABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Fields that cannot be updated: {sorted(unknown)}")
+
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    old_status = locked.status
+    events = []
+    changed = False
+    for field, value in data.items():
+        value = _clean_text(value)
+        old = getattr(locked, field)
+        if old == value:
+            continue
+        changed = True
+        setattr(locked, field, value)
+        if field in TRACKED_FIELDS:
+            events.append(TicketEvent(ticket=locked, actor=_user(actor), field=field, old_value=old, new_value=value))
+    if not changed:
+        return locked
+    if locked.status != old_status:
+        locked.resolved_at = _resolved_at(old_status, locked.status, locked.resolved_at)
+
+    locked.full_clean()
+    locked.save()
+    TicketEvent.objects.bulk_create(events)
+    return locked
+
+
+def ticket_change_status(*, ticket: Ticket, status: str, actor: User = None) -> Ticket:
+    return ticket_update(ticket=ticket, data={"status": status}, actor=actor)
+
+
+@transaction.atomic
+def ticket_bulk_change_status(*, ticket_ids: Iterable[int], status: Status, actor: User = None) -> int:
+    """Move many tickets to one status in a few statements; returns how many changed."""
+    status = Status(status)
+    rows = list(
+        Ticket.objects.select_for_update()
+        .filter(pk__in=list(ticket_ids))
+        .exclude(status=status)
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+    if not rows:
+        return 0
+    now = timezone.now()
+    if status in DONE_STATUSES:
+        # Keep the first resolution time when moving between resolved and closed.
+        resolved_at = Case(When(status__in=DONE_STATUSES, then=F("resolved_at")), default=Value(now))
+    else:
+        resolved_at = Value(None)
+    Ticket.objects.filter(pk__in=[pk for pk, _ in rows]).update(status=status, updated_at=now, resolved_at=resolved_at)
+    TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=pk,
+            actor=_user(actor),
+            field=TicketEvent.Field.STATUS,
+            old_value=old,
+            new_value=status,
+            created_at=now,
+        )
+        for pk, old in rows
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def ticket_apply_classification(
+    *, ticket: Ticket, classification: Classification, overwrite: bool = False, actor: User = None
+) -> Ticket:
+    """Record the AI's suggestion; fill the labels when missing, or replace them when ``overwrite``."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    before = {f: getattr(locked, f) for f in ("category", "priority")}
+    _set_suggestion(locked, classification, fill_missing=True, overwrite=overwrite)
+    locked.full_clean()
+    locked.save()
+    TicketEvent.objects.bulk_create(
+        TicketEvent(ticket=locked, actor=_user(actor), field=f, old_value=old, new_value=getattr(locked, f))
+        for f, old in before.items()
+        if old and old != getattr(locked, f)
+    )
+    return locked
+
+
+def _set_suggestion(ticket: Ticket, result: Classification, *, fill_missing: bool, overwrite: bool = False) -> None:
+    ticket.ai_category = result.category
+    ticket.ai_priority = result.priority
+    ticket.ai_confidence = round(result.confidence, 4)
+    ticket.classified_by = result.classified_by[:120]
+    if overwrite or (fill_missing and not ticket.category):
+        ticket.category = result.category
+    if overwrite or (fill_missing and not ticket.priority):
+        ticket.priority = result.priority
+
+
+def _resolved_at(old_status: str, new_status: str, resolved_at):
+    if new_status not in DONE_STATUSES:
+        return None
+    if old_status in DONE_STATUSES and resolved_at:
+        return resolved_at
+    return timezone.now()
+
+
+def _user(actor: User):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None

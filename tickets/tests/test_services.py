@@ -1,0 +1,111 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from tickets import services
+from tickets.classifier import Classification
+from tickets.models import Category, Priority, Status, Ticket, TicketEvent
+from tickets.tests.factories import TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_fills_missing_labels_and_records_the_suggestion():
+    ticket = services.ticket_create(title="Refund", description="Please refund the duplicate charge on my card.")
+    assert ticket.category == ticket.ai_category == Category.BILLING
+    assert ticket.priority == ticket.ai_priority
+    assert 0 <= ticket.ai_confidence <= 1
+    assert list(ticket.events.values_list("field", "new_value")) == [("created", "open")]
+
+
+def test_create_with_invalid_data_writes_nothing():
+    with pytest.raises(ValidationError) as excinfo:
+        services.ticket_create(title="", description="x", category="nope")
+    assert {"title", "category"} <= set(excinfo.value.error_dict)
+    assert not Ticket.objects.exists()
+    assert not TicketEvent.objects.exists()
+
+
+def test_create_without_classification_needs_labels():
+    ticket = services.ticket_create(
+        title="Imported", description="row", category="general", priority="low", classify_ticket=False
+    )
+    assert ticket.classified_by == ""
+    assert ticket.ai_category == ""
+
+
+def test_update_records_each_tracked_change_with_actor(django_user_model):
+    agent = django_user_model.objects.create_user("agent", is_staff=True)
+    ticket = TicketFactory(status=Status.OPEN, category="billing", priority="low")
+    services.ticket_update(
+        ticket=ticket, data={"status": "in_progress", "priority": "high", "title": "Renamed"}, actor=agent
+    )
+    events = {e.field: (e.old_value, e.new_value, e.actor) for e in ticket.events.all()}
+    assert events == {"status": ("open", "in_progress", agent), "priority": ("low", "high", agent)}
+
+
+def test_update_without_change_writes_no_history():
+    ticket = TicketFactory(status=Status.OPEN)
+    services.ticket_update(ticket=ticket, data={"status": "open"})
+    assert not ticket.events.exists()
+
+
+def test_invalid_update_rolls_back_everything():
+    ticket = TicketFactory(status=Status.OPEN, priority="low")
+    with pytest.raises(ValidationError):
+        services.ticket_update(ticket=ticket, data={"priority": "high", "status": "nonsense"})
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.status) == ("low", "open")
+    assert not ticket.events.exists()
+
+
+def test_update_refuses_unknown_fields():
+    with pytest.raises(ValueError, match="ai_category"):
+        services.ticket_update(ticket=TicketFactory(), data={"ai_category": "billing"})
+
+
+def test_resolution_time_is_kept_from_resolved_to_closed_and_cleared_on_reopen():
+    ticket = TicketFactory(status=Status.OPEN)
+    resolved = services.ticket_change_status(ticket=ticket, status="resolved")
+    first = resolved.resolved_at
+    assert first is not None
+    closed = services.ticket_change_status(ticket=ticket, status="closed")
+    assert closed.resolved_at == first
+    reopened = services.ticket_change_status(ticket=ticket, status="open")
+    assert reopened.resolved_at is None
+
+
+def test_bulk_status_change_counts_only_real_changes_and_writes_history():
+    open_tickets = TicketFactory.create_batch(3, status=Status.OPEN)
+    already = TicketFactory(status=Status.CLOSED)
+    changed = services.ticket_bulk_change_status(ticket_ids=[t.id for t in [*open_tickets, already]], status="closed")
+    assert changed == 3
+    assert Ticket.objects.filter(status="closed").count() == 4
+    assert TicketEvent.objects.filter(field="status", new_value="closed").count() == 3
+    assert all(t.resolved_at for t in Ticket.objects.filter(pk__in=[t.pk for t in open_tickets]))
+
+
+def test_bulk_status_change_rejects_unknown_status():
+    ticket = TicketFactory(status=Status.OPEN)
+    with pytest.raises(ValueError):
+        services.ticket_bulk_change_status(ticket_ids=[ticket.id], status="gone")
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+
+
+def _suggestion(category="technical", priority="critical"):
+    return Classification(Category(category), Priority(priority), 0.9, "llm", "test-model", 1.0)
+
+
+def test_apply_classification_keeps_staff_labels_unless_asked_to_overwrite():
+    ticket = TicketFactory(category="billing", priority="low")
+    kept = services.ticket_apply_classification(ticket=ticket, classification=_suggestion())
+    assert (kept.category, kept.priority, kept.ai_category, kept.ai_priority) == (
+        "billing",
+        "low",
+        "technical",
+        "critical",
+    )
+    assert kept.classified_by == "llm:test-model"
+    replaced = services.ticket_apply_classification(ticket=ticket, classification=_suggestion(), overwrite=True)
+    assert (replaced.category, replaced.priority) == ("technical", "critical")
+    assert set(ticket.events.values_list("field", flat=True)) == {"category", "priority"}
