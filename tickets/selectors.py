@@ -4,11 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tickets.filters import TicketFilter
-from tickets.models import Category, Priority, Status, Ticket
+from tickets.models import DONE_STATUSES, Category, Priority, Status, Ticket, TicketEvent
 
 
 def ticket_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Ticket]:
@@ -47,3 +47,15 @@ def avg_per_day(total: int, first_created_at) -> float:
     first_day = timezone.localdate(first_created_at)
     days = max((timezone.localdate() - first_day).days + 1, 1)
     return round(total / days, 1)
+
+
+def confirmed_training_rows() -> list[dict[str, str]]:
+    """Tickets whose labels staff confirmed (resolved or closed them) or corrected (changed a label)."""
+    relabelled = TicketEvent.objects.filter(
+        ticket=OuterRef("pk"), field__in=[TicketEvent.Field.CATEGORY, TicketEvent.Field.PRIORITY], actor__isnull=False
+    )
+    return list(
+        Ticket.objects.filter(Q(status__in=DONE_STATUSES) | Q(Exists(relabelled)))
+        .order_by("pk")
+        .values("title", "description", "category", "priority")
+    )

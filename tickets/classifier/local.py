@@ -81,7 +81,10 @@ class UrgencySignals(TransformerMixin, BaseEstimator):
 
 def _features(*, signals: bool):
     parts = [
-        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, strip_accents="unicode")),
+        (
+            "words",
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", strip_accents="unicode"),
+        ),
         (
             "chars",
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, max_features=60000),
@@ -118,13 +121,9 @@ class LocalModel:
 def train(examples: Iterable[Example]) -> LocalModel:
     examples = [e for e in examples if e.text]
     with_priority = [e for e in examples if e.priority]
-    category_pipeline = make_pipeline(
-        _features(signals=False), LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced")
-    )
+    category_pipeline = make_pipeline(_features(signals=False), LogisticRegression(C=10.0, max_iter=2000))
     category_pipeline.fit([e.text for e in examples], [e.category for e in examples])
-    priority_pipeline = make_pipeline(
-        _features(signals=True), LogisticRegression(C=5.0, max_iter=2000, class_weight="balanced")
-    )
+    priority_pipeline = make_pipeline(_features(signals=True), LogisticRegression(C=1.0, max_iter=2000))
     priority_pipeline.fit([e.text for e in with_priority], [e.priority for e in with_priority])
     digest = hashlib.sha256()
     for e in examples:

@@ -1,0 +1,135 @@
+"""The local model and the commands that train and measure it."""
+
+import csv
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tickets import services
+from tickets.classifier import classify, local
+from tickets.tasks import classify_tickets
+from tickets.tests.factories import TicketFactory
+
+# Tickets written for these tests, not in the training data: plain cases a support agent would label the same.
+UNSEEN = [
+    ("Refund for double payment", "Your shop took the money twice for order 5521, I want one payment back.", "billing"),
+    ("Cannot sign in", "After the password change I am unable to sign in to my profile.", "account"),
+    ("Checkout broken", "The checkout page throws an exception and the server logs show a stack trace.", "technical"),
+    ("Compliment", "Just wanted to share some positive feedback about your friendly staff.", "general"),
+]
+
+
+@pytest.mark.parametrize(("title", "description", "category"), UNSEEN)
+def test_local_model_labels_plain_unseen_tickets(title, description, category):
+    result = classify(title, description, backend="local")
+    assert result.category == category
+    assert result.source == "local"
+    assert 0 < result.confidence <= 1
+
+
+def test_priority_follows_urgency_signals():
+    outage = classify("Everything is down", "Production is offline for all users, we are losing orders right now.")
+    question = classify("Question", "When you have a moment, could you tell me where to find the user guide?")
+    order = ["low", "medium", "high", "critical"]
+    assert order.index(outage.priority) >= order.index("high")
+    assert order.index(question.priority) <= order.index("medium")
+
+
+def test_model_is_built_once_per_process():
+    assert local.get_model() is local.get_model()
+
+
+def test_saved_model_round_trips(tmp_path, settings):
+    settings.CLASSIFIER_MODEL_PATH = tmp_path / "model.joblib"
+    model = local.train(local.shipped_examples()[:200])
+    local.save_model(model)
+    local.set_model(None)
+    try:
+        assert local.get_model().version == model.version
+    finally:
+        local.set_model(None)
+
+
+def test_corrupt_model_file_falls_back_to_shipped_examples(tmp_path, settings):
+    settings.CLASSIFIER_MODEL_PATH = tmp_path / "model.joblib"
+    settings.CLASSIFIER_MODEL_PATH.write_bytes(b"not a model")
+    local.set_model(None)
+    try:
+        assert classify("Charged twice", "Refund the duplicate charge", backend="local").category == "billing"
+    finally:
+        local.set_model(None)
+
+
+def test_evaluate_classifier_prints_metrics_and_predictions(tmp_path, capsys):
+    data = tmp_path / "eval.csv"
+    with data.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "description", "category", "priority"])
+        writer.writerow([*UNSEEN[0], "high"])
+        writer.writerow([*UNSEEN[1], ""])
+        writer.writerow([*UNSEEN[2], "critical"])
+    out = tmp_path / "pred.csv"
+    call_command("evaluate_classifier", str(data), "--backend", "local", "--predictions", str(out))
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["n"] == 3
+    assert summary["category_accuracy"] == 1.0
+    assert summary["priority_accuracy"] is not None
+    assert summary["sources"] == {"local": 3}
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["predicted_category"] for r in rows] == ["billing", "account", "technical"]
+    assert set(rows[0]) == {"predicted_category", "predicted_priority", "confidence", "source"}
+
+
+def test_evaluate_without_priorities_reports_null(tmp_path, capsys):
+    data = tmp_path / "eval.csv"
+    data.write_text("title,description,category,priority\n,my card was charged twice,billing,\n")
+    call_command("evaluate_classifier", str(data), "--backend", "local")
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["priority_accuracy"] is None and summary["priority_macro_f1"] is None
+
+
+def test_evaluate_rejects_a_file_without_labels(tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text("foo,bar\n1,2\n")
+    with pytest.raises(CommandError):
+        call_command("evaluate_classifier", str(data))
+
+
+@pytest.mark.django_db
+def test_train_classifier_learns_from_staff_confirmed_tickets(tmp_path, settings, capsys, django_user_model):
+    settings.CLASSIFIER_MODEL_PATH = tmp_path / "retrained.joblib"
+    agent = django_user_model.objects.create_user("agent", is_staff=True)
+    # A team-specific word the shipped model has never seen, consistently labelled by staff.
+    for i in range(30):
+        ticket = services.ticket_create(
+            title=f"Zorblax sync {i}", description=f"The zorblax module misbehaves again ({i}).", classify_ticket=True
+        )
+        services.ticket_update(ticket=ticket, data={"category": "account", "priority": "low"}, actor=agent)
+    local.set_model(None)
+    try:
+        call_command("train_classifier", "--force")
+        out = capsys.readouterr().out
+        assert "held back" in out and "written to" in out
+        assert settings.CLASSIFIER_MODEL_PATH.is_file()
+        assert classify("Zorblax", "zorblax module acting up", backend="local").category == "account"
+    finally:
+        local.set_model(None)
+
+
+@pytest.mark.django_db
+def test_train_classifier_refuses_too_few_tickets():
+    with pytest.raises(CommandError, match="staff-confirmed"):
+        call_command("train_classifier")
+
+
+@pytest.mark.django_db
+def test_background_job_classifies_tickets_and_writes_history():
+    tickets = TicketFactory.create_batch(3, title="Card charged twice", description="Refund please", category="general")
+    result = classify_tickets.enqueue([t.id for t in tickets])
+    assert result.return_value == 3
+    for ticket in tickets:
+        ticket.refresh_from_db()
+        assert ticket.category == ticket.ai_category == "billing"
+        assert ticket.events.filter(field="category", old_value="general", new_value="billing").exists()
