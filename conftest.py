@@ -1,5 +1,7 @@
 """Shared fixtures. The suite runs on PostgreSQL only (DATABASE_URL); it stops with a clear message without it."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
@@ -55,3 +57,80 @@ def staff_client(staff_user):
     client = APIClient()
     client.force_authenticate(staff_user)
     return client
+
+
+def _staff_in_group(django_user_model, username: str, group: str):
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from tickets.roles import ensure_roles
+
+    ensure_roles(apps)  # a transactional test before this one may have flushed them
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", "pass-123-word", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def agent(django_user_model):
+    """A member of the "Support agent" role created by the migrations."""
+    return _staff_in_group(django_user_model, "agent", "Support agent")
+
+
+@pytest.fixture
+def manager(django_user_model):
+    """A member of the "Manager" role created by the migrations."""
+    return _staff_in_group(django_user_model, "manager", "Manager")
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TEST_OUTPUT = Path(__file__).resolve().parent / "test-output"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser is ever downloaded)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise pytest.UsageError(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """screenshot("name") saves the page under test-output/screenshots/<test name>/."""
+    folder = TEST_OUTPUT / "screenshots" / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

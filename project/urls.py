@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[]), name="api-docs"),
     path("api/", include("tickets.api.urls")),
+    path("admin/stats/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

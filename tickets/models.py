@@ -56,13 +56,18 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # What the AI suggested, kept beside what staff finally chose.
-    ai_category = models.CharField(max_length=16, choices=Category.choices, blank=True, editable=False)
-    ai_priority = models.CharField(max_length=16, choices=Priority.choices, blank=True, editable=False)
-    ai_confidence = models.FloatField(null=True, blank=True, editable=False)
+    ai_category = models.CharField("AI category", max_length=16, choices=Category.choices, blank=True, editable=False)
+    ai_priority = models.CharField("AI priority", max_length=16, choices=Priority.choices, blank=True, editable=False)
+    ai_confidence = models.FloatField("AI confidence", null=True, blank=True, editable=False)
     classified_by = models.CharField(max_length=120, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("export_ticket", "Can export tickets as CSV"),
+            ("import_ticket", "Can import tickets from CSV"),
+            ("view_dashboard", "Can view the stats dashboard"),
+        ]
         constraints = [
             _in_choices("category", Category),
             _in_choices("priority", Priority),

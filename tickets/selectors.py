@@ -1,10 +1,12 @@
 """Reads that are more than a filter: the filtered list and the dashboard figures."""
 
 from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from tickets.filters import TicketFilter
@@ -59,3 +61,82 @@ def confirmed_training_rows() -> list[dict[str, str]]:
         .order_by("pk")
         .values("title", "description", "category", "priority")
     )
+
+
+BACKLOG_BUCKETS = (
+    ("under 1 day", timedelta(0), timedelta(days=1)),
+    ("1-3 days", timedelta(days=1), timedelta(days=3)),
+    ("3-7 days", timedelta(days=3), timedelta(days=7)),
+    ("7-30 days", timedelta(days=7), timedelta(days=30)),
+    ("over 30 days", timedelta(days=30), None),
+)
+
+
+def tickets_per_day(*, days: int = 30) -> list[tuple[date, int]]:
+    """New tickets per calendar day (server time zone) for the last ``days`` days, today included, zeros filled."""
+    today = timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    counts = dict(
+        Ticket.objects.filter(created_at__gte=start)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    return [(first + timedelta(days=i), counts.get(first + timedelta(days=i), 0)) for i in range(days)]
+
+
+def open_backlog_by_age() -> dict[str, int]:
+    """Open and in-progress tickets by how long ago they were opened, in one aggregate query."""
+    now = timezone.now()
+    aggregates = {}
+    for i, (_, younger, older) in enumerate(BACKLOG_BUCKETS):
+        condition = Q(created_at__lte=now - younger)
+        if older is not None:
+            condition &= Q(created_at__gt=now - older)
+        aggregates[f"bucket_{i}"] = Count("id", filter=condition)
+    row = Ticket.objects.filter(status__in=[Status.OPEN, Status.IN_PROGRESS]).order_by().aggregate(**aggregates)
+    return {label: row[f"bucket_{i}"] for i, (label, _, _) in enumerate(BACKLOG_BUCKETS)}
+
+
+def median_resolution_time(*, days: int = 90) -> timedelta | None:
+    """Median time from creation to resolution of tickets resolved in the last ``days`` days."""
+    resolved = Ticket.objects.filter(
+        resolved_at__isnull=False, resolved_at__gte=timezone.now() - timedelta(days=days)
+    ).annotate(duration=ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()))
+    count = resolved.count()
+    if not count:
+        return None
+    middle = resolved.order_by("duration").values_list("duration", flat=True)[(count - 1) // 2 : count // 2 + 1]
+    values = list(middle)
+    return sum(values, timedelta()) / len(values)
+
+
+def ai_agreement_by_category() -> dict[str, dict[str, Any]]:
+    """Per final category: how many tickets the AI labelled, and how often staff kept both of its labels."""
+    rows = (
+        Ticket.objects.exclude(ai_category="")
+        .values("category")
+        .annotate(total=Count("id"), kept=Count("id", filter=Q(ai_category=F("category"), ai_priority=F("priority"))))
+        .order_by()
+    )
+    found = {row["category"]: row for row in rows}
+    result = {}
+    for category in Category.values:
+        total = found.get(category, {}).get("total", 0)
+        kept = found.get(category, {}).get("kept", 0)
+        result[category] = {"total": total, "kept": kept, "rate": round(kept / total, 3) if total else None}
+    return result
+
+
+def ticket_dashboard(*, days: int = 30) -> dict[str, Any]:
+    """Everything the managers' dashboard shows; the headline figures are exactly ``ticket_stats()``."""
+    return {
+        **ticket_stats(),
+        "per_day": tickets_per_day(days=days),
+        "backlog_by_age": open_backlog_by_age(),
+        "median_resolution_time": median_resolution_time(),
+        "ai_agreement": ai_agreement_by_category(),
+    }

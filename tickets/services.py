@@ -30,10 +30,12 @@ def ticket_create(
     submitter_email: str = "",
     actor: User = None,
     classify_ticket: bool = True,
+    classification: Classification | None = None,
 ) -> Ticket:
     """Create an open ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
 
-    The classifier runs before the transaction opens, so a slow LLM never holds a database lock.
+    The classifier runs before the transaction opens, so a slow LLM never holds a database lock. A caller
+    that already classified the ticket (an import preview, say) passes ``classification``.
     """
     ticket = Ticket(
         title=_clean_text(title),
@@ -46,8 +48,10 @@ def ticket_create(
     # Refuse bad input before spending a classification on it.
     ticket.full_clean(exclude=[f for f in ("category", "priority") if not getattr(ticket, f)])
 
-    if classify_ticket or not (ticket.category and ticket.priority):
-        _set_suggestion(ticket, classify(ticket.title, ticket.description), fill_missing=True)
+    if classification is None and (classify_ticket or not (ticket.category and ticket.priority)):
+        classification = classify(ticket.title, ticket.description)
+    if classification is not None:
+        _set_suggestion(ticket, classification, fill_missing=True)
 
     with transaction.atomic():
         ticket.full_clean()
@@ -59,8 +63,13 @@ def ticket_create(
 
 
 @transaction.atomic
-def ticket_update(*, ticket: Ticket, data: Mapping[str, Any], actor: User = None) -> Ticket:
-    """Apply a partial update under a row lock; status, category and priority changes are written to history."""
+def ticket_update(
+    *, ticket: Ticket, data: Mapping[str, Any], actor: User = None, classification: Classification | None = None
+) -> Ticket:
+    """Apply a partial update under a row lock; status, category and priority changes are written to history.
+
+    ``classification``, when given, is recorded as the AI's suggestion in the same transaction.
+    """
     unknown = set(data) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"Fields that cannot be updated: {sorted(unknown)}")
@@ -78,6 +87,9 @@ def ticket_update(*, ticket: Ticket, data: Mapping[str, Any], actor: User = None
         setattr(locked, field, value)
         if field in TRACKED_FIELDS:
             events.append(TicketEvent(ticket=locked, actor=_user(actor), field=field, old_value=old, new_value=value))
+    if classification is not None:
+        _set_suggestion(locked, classification, fill_missing=False)
+        changed = True
     if not changed:
         return locked
     if locked.status != old_status:
@@ -125,6 +137,13 @@ def ticket_bulk_change_status(*, ticket_ids: Iterable[int], status: Status, acto
         for pk, old in rows
     )
     return len(rows)
+
+
+@transaction.atomic
+def ticket_delete(*, ticket_ids: Iterable[int]) -> int:
+    """Delete tickets and their history; returns how many tickets were deleted."""
+    deleted = Ticket.objects.filter(pk__in=list(ticket_ids)).delete()[1]
+    return deleted.get(Ticket._meta.label, 0)
 
 
 @transaction.atomic

@@ -1,0 +1,73 @@
+"""The managers' dashboard: the admin index page and a stats page, both from tickets.selectors."""
+
+import json
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+
+from tickets import selectors
+from tickets.models import Category, Priority
+
+DASHBOARD_PERMISSION = "tickets.view_dashboard"
+PERIODS = (30, 90)
+
+
+def can_view_dashboard(request) -> bool:
+    return request.user.has_perm(DASHBOARD_PERMISSION)
+
+
+def dashboard_context(*, days: int) -> dict:
+    figures = selectors.ticket_dashboard(days=days)
+    total = figures["total_tickets"] or 1
+    per_day = figures["per_day"]
+    return {
+        "figures": figures,
+        "days": days,
+        "periods": PERIODS,
+        "priority_rows": [
+            (Priority(p).label, n, round(100 * n / total, 1)) for p, n in figures["priority_breakdown"].items()
+        ],
+        "category_rows": [
+            (Category(c).label, n, round(100 * n / total, 1)) for c, n in figures["category_breakdown"].items()
+        ],
+        "agreement_rows": [(Category(c).label, row) for c, row in figures["ai_agreement"].items()],
+        "median_resolution": _human_duration(figures["median_resolution_time"]),
+        "per_day_chart": json.dumps(
+            {
+                "labels": [day.isoformat() for day, _ in per_day],
+                "datasets": [{"label": "New tickets", "data": [n for _, n in per_day]}],
+            }
+        ),
+        "per_day_total": sum(n for _, n in per_day),
+    }
+
+
+def dashboard_callback(request, context):
+    """unfold's DASHBOARD_CALLBACK: the admin index shows the figures to those allowed to see them."""
+    if can_view_dashboard(request):
+        context.update(dashboard_context(days=PERIODS[0]))
+        context["show_dashboard"] = True
+    return context
+
+
+def stats_view(request):
+    if not can_view_dashboard(request):
+        raise PermissionDenied
+    try:
+        days = int(request.GET.get("days", PERIODS[0]))
+    except ValueError:
+        days = PERIODS[0]
+    if days not in PERIODS:
+        days = PERIODS[0]
+    context = {**admin.site.each_context(request), "title": "Stats", **dashboard_context(days=days)}
+    return TemplateResponse(request, "dashboards/stats.html", context)
+
+
+def _human_duration(value) -> str:
+    if value is None:
+        return "-"
+    hours = value.total_seconds() / 3600
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} days"

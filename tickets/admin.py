@@ -1,0 +1,311 @@
+"""The staff workspace: a themed (unfold) admin for triaging tickets, importing and exporting them."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.contrib.filters.admin import ChoicesCheckboxFilter, RangeDateFilter
+from unfold.contrib.import_export.forms import ExportForm, ImportForm
+from unfold.decorators import action, display
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from unfold.utils import parse_date_str
+
+from tickets import services
+from tickets.admin_paginator import EstimatedCountPaginator
+from tickets.classifier import classify
+from tickets.export import export_csv
+from tickets.models import Status, Ticket, TicketEvent
+from tickets.resources import TicketResource
+from tickets.tasks import INLINE_CLASSIFY_LIMIT, classify_tickets
+
+STATUS_COLOURS = {"open": "info", "in_progress": "warning", "resolved": "success", "closed": "default"}
+PRIORITY_COLOURS = {"low": "default", "medium": "info", "high": "warning", "critical": "danger"}
+# The one-click moves offered on each changelist row, by current status.
+QUICK_MOVES = {
+    Status.OPEN: (Status.IN_PROGRESS, Status.RESOLVED),
+    Status.IN_PROGRESS: (Status.RESOLVED,),
+    Status.RESOLVED: (Status.CLOSED, Status.OPEN),
+    Status.CLOSED: (Status.OPEN,),
+}
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, ModelAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+    pass
+
+
+class DayRangeFilter(RangeDateFilter):
+    """Whole days in the server's time zone, both ends included, on a date-time field."""
+
+    def queryset(self, request, queryset):
+        bounds = {}
+        for suffix, lookup, shift in (("_from", "gte", 0), ("_to", "lt", 1)):
+            value = self.used_parameters.get(self.parameter_name + suffix)
+            if value in (None, ""):
+                continue
+            day = parse_date_str(value) if isinstance(value, str) else None
+            if day is None:
+                return None  # unparseable: the admin shows an invalid-filter message, not a 500
+            start = datetime.combine(day + timedelta(days=shift), time.min)
+            bounds[f"{self.parameter_name}__{lookup}"] = timezone.make_aware(start)
+        return queryset.filter(**bounds)
+
+
+class TicketEventInline(TabularInline):
+    model = TicketEvent
+    fields = ["created_at", "field", "old_value", "new_value", "actor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = "History"
+    ordering = ["-created_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Ticket)
+class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
+    list_display = ["id", "title", "category_badge", "priority_badge", "status_badge", "created_at", "ai_agreement"]
+    list_display_links = ["id", "title"]
+    list_filter = [
+        ("status", ChoicesCheckboxFilter),
+        ("priority", ChoicesCheckboxFilter),
+        ("category", ChoicesCheckboxFilter),
+        ("created_at", DayRangeFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["title", "description"]
+    search_help_text = "Any part of a word in the title or description, in any case."
+    ordering = ["-created_at", "-id"]
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    inlines = [TicketEventInline]
+    actions = ["mark_open", "mark_in_progress", "mark_resolved", "mark_closed", "classify_with_ai"]
+    readonly_fields = [
+        "status_badge",
+        "created_at",
+        "updated_at",
+        "resolved_at",
+        "ai_category",
+        "ai_priority",
+        "ai_confidence",
+        "classified_by",
+        "ai_agreement",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "description", "submitter_email"]}),
+        ("Triage", {"fields": ["category", "priority", "status"]}),
+        (
+            "AI suggestion",
+            {"fields": ["ai_category", "ai_priority", "ai_confidence", "classified_by", "ai_agreement"]},
+        ),
+        ("Dates", {"fields": ["created_at", "updated_at", "resolved_at"]}),
+    ]
+    resource_classes = [TicketResource]
+    import_form_class = ImportForm
+    export_form_class = ExportForm
+    formats = [CSV]
+    skip_export_form = True
+
+    # --- columns -------------------------------------------------------------------------------
+
+    @display(description="Category", ordering="category", label=True)
+    def category_badge(self, obj):
+        return obj.get_category_display()
+
+    @display(description="Priority", ordering="priority", label=PRIORITY_COLOURS)
+    def priority_badge(self, obj):
+        return obj.priority, obj.get_priority_display()
+
+    @display(description="Status", ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="ticket-status ticket-status-{}" data-status="{}">{}</span>',
+            STATUS_COLOURS.get(obj.status, "default"),
+            obj.status,
+            obj.get_status_display(),
+        )
+
+    @display(description="Status", ordering="status")
+    def status_with_moves(self, obj):
+        """The status badge plus one-click moves; the buttons post the changelist form (CSRF token included)."""
+        url = reverse("admin:tickets_ticket_set_status", args=[obj.pk])
+        buttons = format_html_join(
+            "",
+            '<button type="submit" class="ticket-quick-move" formaction="{}" name="status" value="{}" '
+            'title="Move to {}">{}</button>',
+            ((url, move.value, move.label, move.label) for move in QUICK_MOVES.get(Status(obj.status), ())),
+        )
+        return format_html('<span class="ticket-status-cell">{} {}</span>', self.status_badge(obj), buttons)
+
+    @display(description="AI kept", boolean=True)
+    def ai_agreement(self, obj):
+        return obj.ai_agrees
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def get_list_display(self, request):
+        if not self.has_change_permission(request):
+            return self.list_display
+        return [("status_with_moves" if c == "status_badge" else c) for c in self.list_display]
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/set-status/",
+                self.admin_site.admin_view(require_POST(self.set_status_view)),
+                name="tickets_ticket_set_status",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def set_status_view(self, request, pk):
+        """One click on a changelist row: move the ticket to the posted status, then back to the same list."""
+        ticket = get_object_or_404(Ticket, pk=pk)
+        if not self.has_change_permission(request, ticket):
+            raise PermissionDenied
+        status = request.POST.get("status", "")
+        if status not in Status.values:
+            self.message_user(request, "Unknown status.", messages.ERROR)
+        else:
+            services.ticket_change_status(ticket=ticket, status=status, actor=request.user)
+            self.message_user(request, f"{ticket} is now {Status(status).label.lower()}.", messages.SUCCESS)
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = reverse("admin:tickets_ticket_changelist")
+        return HttpResponseRedirect(back)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # Left empty, the labels are filled by the classifier on save.
+        for name in ("category", "priority"):
+            if name in form.base_fields:
+                form.base_fields[name].required = False
+                form.base_fields[name].help_text = "Leave empty to let the AI classify the ticket."
+        return form
+
+    # --- writes go through the services ----------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        unlabelled = not data.get("category") or not data.get("priority")
+        if not change:
+            ticket = services.ticket_create(
+                title=data["title"],
+                description=data["description"],
+                category=data.get("category") or None,
+                priority=data.get("priority") or None,
+                submitter_email=data.get("submitter_email") or "",
+                actor=request.user,
+            )
+            if data.get("status") and data["status"] != ticket.status:
+                ticket = services.ticket_change_status(ticket=ticket, status=data["status"], actor=request.user)
+        else:
+            changes = {name: data[name] for name in form.changed_data if name in services.UPDATABLE_FIELDS}
+            suggestion = None
+            if unlabelled:
+                # Staff cleared a label: the AI fills it in.
+                suggestion = classify(data["title"], data["description"])
+                changes["category"] = data.get("category") or suggestion.category
+                changes["priority"] = data.get("priority") or suggestion.priority
+            ticket = services.ticket_update(ticket=obj, data=changes, actor=request.user, classification=suggestion)
+        obj.pk = ticket.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.ticket_delete(ticket_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.ticket_delete(ticket_ids=queryset.values_list("pk", flat=True))
+
+    # --- bulk actions ------------------------------------------------------------------------------
+
+    def _bulk_status(self, request, queryset, status: Status):
+        changed = services.ticket_bulk_change_status(
+            ticket_ids=queryset.values_list("pk", flat=True), status=status, actor=request.user
+        )
+        self.message_user(request, f"{changed} ticket(s) marked {status.label.lower()}.", messages.SUCCESS)
+
+    @action(description="Mark as open", permissions=["change"])
+    def mark_open(self, request, queryset):
+        self._bulk_status(request, queryset, Status.OPEN)
+
+    @action(description="Mark as in progress", permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        self._bulk_status(request, queryset, Status.IN_PROGRESS)
+
+    @action(description="Mark as resolved", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        self._bulk_status(request, queryset, Status.RESOLVED)
+
+    @action(description="Mark as closed", permissions=["change"])
+    def mark_closed(self, request, queryset):
+        self._bulk_status(request, queryset, Status.CLOSED)
+
+    @action(description="Classify with AI", permissions=["change"])
+    def classify_with_ai(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True)[: INLINE_CLASSIFY_LIMIT + 1])
+        if len(ids) > INLINE_CLASSIFY_LIMIT:
+            ids = list(queryset.values_list("pk", flat=True))
+            classify_tickets.enqueue(ids, overwrite=True, actor_id=request.user.pk)
+            self.message_user(
+                request, f"{len(ids)} ticket(s) queued for AI classification in the background.", messages.INFO
+            )
+            return
+        for ticket in Ticket.objects.filter(pk__in=ids):
+            services.ticket_apply_classification(
+                ticket=ticket,
+                classification=classify(ticket.title, ticket.description),
+                overwrite=True,
+                actor=request.user,
+            )
+        self.message_user(request, f"{len(ids)} ticket(s) classified with AI.", messages.SUCCESS)
+
+    # --- import / export ---------------------------------------------------------------------------
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("tickets.export_ticket")
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("tickets.import_ticket")
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """Stream the filtered changelist as CSV instead of building it in memory."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        response = StreamingHttpResponse(export_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.csv"'
+        return response

@@ -1,0 +1,69 @@
+"""CSV import of tickets (django-import-export): previewed as a dry run, written only through the services."""
+
+from import_export import resources
+
+from tickets import services
+from tickets.classifier import classify
+from tickets.export import EXPORT_COLUMNS
+from tickets.models import Status, Ticket
+
+IMPORT_COLUMNS = ("id", "title", "description", "category", "priority", "status", "submitter_email")
+
+
+class TicketResource(resources.ModelResource):
+    """Rows with an existing ``id`` update that ticket; other rows create one. Missing labels are classified."""
+
+    class Meta:
+        model = Ticket
+        fields = EXPORT_COLUMNS
+        import_id_fields = ("id",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = False
+        use_transactions = True
+
+    def get_import_fields(self):
+        return [f for f in super().get_import_fields() if f.column_name in IMPORT_COLUMNS]
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        for name in ("title", "description", "submitter_email"):
+            value = getattr(instance, name)
+            setattr(instance, name, value.strip() if isinstance(value, str) else "")
+        if not instance.status:
+            instance.status = Status.OPEN
+        instance._classification = None
+        if instance.pk is None and not (instance.category and instance.priority) and instance.description:
+            # Classified in the preview too, so staff see the labels before confirming. Local model: an
+            # import of thousands of rows must not wait on an LLM.
+            result = classify(instance.title, instance.description, backend="local")
+            instance.category = instance.category or result.category
+            instance.priority = instance.priority or result.priority
+            instance._classification = result
+
+    def do_instance_save(self, instance, is_create):
+        actor = getattr(self, "_actor", None)
+        if is_create:
+            ticket = services.ticket_create(
+                title=instance.title,
+                description=instance.description,
+                category=instance.category,
+                priority=instance.priority,
+                submitter_email=instance.submitter_email,
+                actor=actor,
+                classify_ticket=False,
+                classification=instance._classification,
+            )
+            if instance.status != ticket.status:
+                ticket = services.ticket_change_status(ticket=ticket, status=instance.status, actor=actor)
+            instance.pk = ticket.pk
+        else:
+            data = {name: getattr(instance, name) for name in IMPORT_COLUMNS if name != "id"}
+            services.ticket_update(ticket=instance, data=data, actor=actor)
+
+    def import_data(self, dataset, **kwargs):
+        self._actor = kwargs.get("user")
+        # All or nothing: one invalid row rolls back the whole file, in the preview and on confirm.
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs["use_transactions"] = True
+        return super().import_data(dataset, **kwargs)

@@ -1,0 +1,26 @@
+"""The two staff roles: "Support agent" triages tickets; "Manager" also deletes, exports, imports and reads the
+dashboard. Created by migration 0004; ``ensure_roles`` can restore them (e.g. after a test flushes the tables).
+"""
+
+from django.contrib.auth.management import create_permissions
+
+AGENT = "Support agent"
+MANAGER = "Manager"
+
+AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent"]
+MANAGER_PERMISSIONS = [*AGENT_PERMISSIONS, "delete_ticket", "export_ticket", "import_ticket", "view_dashboard"]
+
+
+def ensure_roles(apps) -> None:
+    """Create both groups with their permissions; ``apps`` is a migration's app registry or django.apps.apps."""
+    tickets_config = apps.get_app_config("tickets")
+    had_models_module = tickets_config.models_module
+    tickets_config.models_module = tickets_config.models_module or True
+    create_permissions(tickets_config, apps=apps, verbosity=0)
+    tickets_config.models_module = had_models_module
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in ((AGENT, AGENT_PERMISSIONS), (MANAGER, MANAGER_PERMISSIONS)):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="tickets", codename__in=codenames))

@@ -1,0 +1,361 @@
+"""The staff workspace, page by page, as a support agent and as a manager."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tickets.models import Ticket, TicketEvent
+from tickets.tests.factories import TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:tickets_ticket_changelist")
+NO_INLINE_FORMS = {"events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"}
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+def listed_ids(response) -> list[int]:
+    return [t.pk for t in response.context["cl"].result_list]
+
+
+class TestChangelist:
+    def test_anonymous_is_sent_to_login(self, client):
+        response = client.get(CHANGELIST)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+
+    @pytest.mark.parametrize("who", ["agent_client", "manager_client"])
+    def test_newest_first_with_badges_and_ai_agreement(self, request, who):
+        c = request.getfixturevalue(who)
+        old = TicketFactory(created_at=timezone.now() - timedelta(days=2), priority="critical")
+        new = TicketFactory(priority="low", ai_category="billing", ai_priority="low", category="billing")
+        response = c.get(CHANGELIST)
+        assert response.status_code == 200
+        assert listed_ids(response) == [new.pk, old.pk]
+        html = response.content.decode()
+        assert "CRITICAL" in html.upper() and 'data-status="open"' in html
+
+    def test_each_filter_and_their_combination(self, agent_client):
+        a = TicketFactory(status="open", priority="high", category="billing")
+        b = TicketFactory(status="closed", priority="high", category="technical")
+        c = TicketFactory(status="open", priority="low", category="account")
+        assert set(listed_ids(agent_client.get(CHANGELIST, {"status__exact": "open"}))) == {a.pk, c.pk}
+        assert set(listed_ids(agent_client.get(CHANGELIST, {"priority__exact": "high"}))) == {a.pk, b.pk}
+        assert listed_ids(agent_client.get(CHANGELIST, {"category__exact": "account"})) == [c.pk]
+        both = agent_client.get(CHANGELIST, {"status__exact": ["open", "closed"], "priority__exact": "high"})
+        assert set(listed_ids(both)) == {a.pk, b.pk}
+        assert listed_ids(agent_client.get(CHANGELIST, {"status__exact": "open", "priority__exact": "high"})) == [a.pk]
+
+    def test_created_date_range_filter(self, agent_client):
+        old = TicketFactory(created_at=timezone.now() - timedelta(days=40))
+        recent = TicketFactory()
+        since = (timezone.localdate() - timedelta(days=7)).isoformat()
+        assert listed_ids(agent_client.get(CHANGELIST, {"created_at_from": since})) == [recent.pk]
+        until = (timezone.localdate() - timedelta(days=30)).isoformat()
+        assert listed_ids(agent_client.get(CHANGELIST, {"created_at_to": until})) == [old.pk]
+
+    def test_search_any_part_of_a_word(self, agent_client):
+        hit = TicketFactory(title="Password reset", description="mail never arrives")
+        TicketFactory(title="Invoice", description="wrong total")
+        assert listed_ids(agent_client.get(CHANGELIST, {"q": "pASS"})) == [hit.pk]
+
+    def test_query_count_does_not_grow_with_rows(self, agent_client):
+        TicketFactory.create_batch(3)
+        with CaptureQueriesContext(connection) as few:
+            agent_client.get(CHANGELIST)
+        TicketFactory.create_batch(40)
+        with CaptureQueriesContext(connection) as many:
+            agent_client.get(CHANGELIST)
+        assert len(many) == len(few)
+
+
+class TestStatusChanges:
+    def test_bulk_action_changes_status_writes_history_and_reports_count(self, agent_client, agent):
+        tickets = TicketFactory.create_batch(3, status="open")
+        TicketFactory(status="resolved")
+        response = agent_client.post(
+            CHANGELIST,
+            {"action": "mark_resolved", "_selected_action": [t.pk for t in tickets]},
+            follow=True,
+        )
+        assert "3 ticket(s) marked resolved" in response.content.decode()
+        assert Ticket.objects.filter(status="resolved").count() == 4
+        events = TicketEvent.objects.filter(field="status", new_value="resolved")
+        assert events.count() == 3 and {e.actor for e in events} == {agent}
+
+    def test_one_click_status_change_on_a_row(self, agent_client, agent):
+        ticket = TicketFactory(status="open")
+        url = reverse("admin:tickets_ticket_set_status", args=[ticket.pk])
+        response = agent_client.post(url, {"status": "in_progress"}, HTTP_REFERER=f"http://testserver{CHANGELIST}?q=x")
+        assert response.status_code == 302 and response["Location"].endswith("?q=x")
+        ticket.refresh_from_db()
+        assert ticket.status == "in_progress"
+        assert ticket.events.get(field="status").actor == agent
+
+    def test_one_click_refuses_get_and_unknown_status(self, agent_client):
+        ticket = TicketFactory(status="open")
+        url = reverse("admin:tickets_ticket_set_status", args=[ticket.pk])
+        assert agent_client.get(url).status_code == 405
+        agent_client.post(url, {"status": "nonsense"})
+        ticket.refresh_from_db()
+        assert ticket.status == "open"
+
+    def test_row_buttons_post_with_the_csrf_protected_changelist_form(self, agent_client):
+        ticket = TicketFactory(status="open")
+        html = agent_client.get(CHANGELIST).content.decode()
+        url = reverse("admin:tickets_ticket_set_status", args=[ticket.pk])
+        assert f'formaction="{url}"' in html and 'value="in_progress"' in html
+        assert 'name="csrfmiddlewaretoken"' in html
+
+
+class TestClassification:
+    def test_add_without_labels_is_classified_by_the_save_hook(self, agent_client, agent):
+        response = agent_client.post(
+            reverse("admin:tickets_ticket_add"),
+            {
+                "title": "Charged twice",
+                "description": "My card was charged twice, please refund one payment.",
+                "submitter_email": "",
+                "category": "",
+                "priority": "",
+                "status": "open",
+                **NO_INLINE_FORMS,
+            },
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+        ticket = Ticket.objects.get()
+        assert ticket.category == ticket.ai_category == "billing"
+        assert ticket.priority and ticket.classified_by.startswith("local:")
+        assert ticket.events.get(field="created").actor == agent
+
+    def test_change_page_shows_ai_suggestion_and_read_only_history(self, agent_client, agent):
+        ticket = TicketFactory(ai_category="billing", ai_priority="high", ai_confidence=0.8, classified_by="local:x")
+        url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        response = agent_client.post(
+            url,
+            {
+                "title": ticket.title,
+                "description": ticket.description,
+                "submitter_email": "",
+                "category": ticket.category,
+                "priority": ticket.priority,
+                "status": "in_progress",
+                **NO_INLINE_FORMS,
+            },
+        )
+        assert response.status_code == 302
+        page = agent_client.get(url).content.decode()
+        assert "AI suggestion" in page and "local:x" in page
+        assert "History" in page and "in_progress" in page
+
+    def test_clearing_a_label_lets_the_ai_fill_it(self, agent_client):
+        ticket = TicketFactory(title="Locked out", description="I cannot log in to my account", category="billing")
+        agent_client.post(
+            reverse("admin:tickets_ticket_change", args=[ticket.pk]),
+            {
+                "title": ticket.title,
+                "description": ticket.description,
+                "submitter_email": "",
+                "category": "",
+                "priority": ticket.priority,
+                "status": "open",
+                **NO_INLINE_FORMS,
+            },
+        )
+        ticket.refresh_from_db()
+        assert ticket.category == ticket.ai_category == "account"
+
+    def test_invalid_add_shows_form_errors_and_writes_nothing(self, agent_client):
+        response = agent_client.post(
+            reverse("admin:tickets_ticket_add"),
+            {
+                "title": "x" * 201,
+                "description": "",
+                "status": "open",
+                **NO_INLINE_FORMS,
+            },
+        )
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert {"title", "description"} <= set(errors)
+        assert not Ticket.objects.exists()
+
+    def test_classify_action_inline_for_a_page(self, agent_client):
+        tickets = TicketFactory.create_batch(2, title="Refund", description="I was charged twice", category="general")
+        response = agent_client.post(
+            CHANGELIST, {"action": "classify_with_ai", "_selected_action": [t.pk for t in tickets]}, follow=True
+        )
+        assert "2 ticket(s) classified with AI" in response.content.decode()
+        assert set(Ticket.objects.values_list("category", flat=True)) == {"billing"}
+
+    def test_classify_action_queues_a_background_job_beyond_a_page(self, agent_client):
+        tickets = TicketFactory.create_batch(30, title="Refund", description="I was charged twice", category="general")
+        response = agent_client.post(
+            CHANGELIST, {"action": "classify_with_ai", "_selected_action": [t.pk for t in tickets]}, follow=True
+        )
+        assert "30 ticket(s) queued for AI classification" in response.content.decode()
+        # The test settings run jobs immediately; in production `manage.py db_worker` runs them.
+        assert set(Ticket.objects.values_list("category", flat=True)) == {"billing"}
+
+
+class TestPermissions:
+    def test_agent_cannot_delete_export_or_import(self, agent_client):
+        ticket = TicketFactory()
+        assert agent_client.get(reverse("admin:tickets_ticket_delete", args=[ticket.pk])).status_code == 403
+        assert agent_client.get(reverse("admin:tickets_ticket_export")).status_code == 403
+        assert agent_client.get(reverse("admin:tickets_ticket_import")).status_code == 403
+        assert agent_client.get(reverse("dashboards:stats")).status_code == 403
+        page = agent_client.get(CHANGELIST).content.decode()
+        assert "delete_selected" not in page
+        assert Ticket.objects.filter(pk=ticket.pk).exists()
+
+    def test_manager_can_delete_through_the_service(self, manager_client):
+        ticket = TicketFactory()
+        response = manager_client.post(reverse("admin:tickets_ticket_delete", args=[ticket.pk]), {"post": "yes"})
+        assert response.status_code == 302
+        assert not Ticket.objects.exists() and not TicketEvent.objects.exists()
+
+    def test_view_only_staff_see_no_status_buttons(self, client, django_user_model):
+        from django.contrib.auth.models import Permission
+
+        viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_ticket"))
+        client.force_login(viewer)
+        TicketFactory()
+        page = client.get(CHANGELIST).content.decode()
+        assert "ticket-quick-move" not in page
+
+
+class TestExport:
+    def test_export_streams_the_filtered_and_searched_changelist(self, manager_client):
+        keep = TicketFactory(title="VPN down", description="=cmd|' /C calc'!A0", status="open", priority="high")
+        TicketFactory(title="VPN slow", status="closed", priority="high")
+        TicketFactory(title="Invoice", status="open", priority="high")
+        response = manager_client.get(
+            reverse("admin:tickets_ticket_export"), {"q": "vpn", "status__exact": "open", "priority__exact": "high"}
+        )
+        assert response.status_code == 200
+        assert response.streaming
+        assert response["Content-Type"].startswith("text/csv")
+        body = b"".join(response.streaming_content)
+        assert body.startswith("\ufeff".encode())
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        assert [int(r["id"]) for r in rows] == [keep.pk]
+        assert rows[0]["description"].startswith("'=")  # no formula runs when opened in a spreadsheet
+        assert list(rows[0]) == [
+            "id", "title", "description", "category", "priority", "status", "submitter_email",
+            "created_at", "updated_at", "resolved_at", "ai_category", "ai_priority", "ai_confidence", "classified_by",
+        ]  # fmt: skip
+        assert rows[0]["created_at"].startswith(timezone.now().strftime("%Y-%m-%d"))
+
+    def test_export_of_everything_keeps_newest_first(self, manager_client):
+        tickets = [TicketFactory(created_at=timezone.now() - timedelta(minutes=i)) for i in range(5)]
+        body = b"".join(manager_client.get(reverse("admin:tickets_ticket_export")).streaming_content)
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        assert [int(r["id"]) for r in rows] == [t.pk for t in tickets]
+
+
+def _import(client, content: str):
+    upload = io.BytesIO(content.encode())
+    upload.name = "tickets.csv"
+    return client.post(reverse("admin:tickets_ticket_import"), {"format": "0", "import_file": upload})
+
+
+class TestImport:
+    def test_good_file_is_previewed_then_written_through_the_services(self, manager_client, manager):
+        existing = TicketFactory(title="Old title", status="open")
+        content = (
+            "id,title,description,category,priority,status,submitter_email\n"
+            ",Printer jam,The office printer jams on every page,technical,low,open,ann@example.com\n"
+            ",Refund,I was charged twice for my plan,,,resolved,\n"
+            f"{existing.pk},New title,{existing.description},{existing.category},{existing.priority},closed,\n"
+        )
+        preview = _import(manager_client, content)
+        assert preview.status_code == 200
+        result = preview.context["result"]
+        assert not result.has_errors() and not result.has_validation_errors()
+        assert Ticket.objects.count() == 1  # a preview writes nothing
+
+        confirm = preview.context["confirm_form"]
+        response = manager_client.post(reverse("admin:tickets_ticket_process_import"), confirm.initial, follow=True)
+        assert response.status_code == 200
+        assert Ticket.objects.count() == 3
+        refund = Ticket.objects.get(title="Refund")
+        assert (refund.category, refund.status) == ("billing", "resolved")
+        assert refund.classified_by.startswith("local:")
+        assert refund.events.filter(field="status", new_value="resolved", actor=manager).exists()
+        existing.refresh_from_db()
+        assert (existing.title, existing.status) == ("New title", "closed")
+
+    def test_bad_file_lists_rows_and_reasons_and_writes_nothing(self, manager_client):
+        content = (
+            "title,description,category,priority,status\n"
+            "Fine,A valid row,billing,low,open\n"
+            ",Missing title,billing,low,open\n"
+            "Bad category,desc,hardware,low,open\n"
+        )
+        response = _import(manager_client, content)
+        result = response.context["result"]
+        assert result.has_validation_errors()
+        invalid = {row.number: row.field_specific_errors for row in result.invalid_rows}
+        assert set(invalid) == {2, 3}
+        assert "title" in invalid[2] and "category" in invalid[3]
+        assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+        assert not Ticket.objects.exists()
+
+
+class TestDashboard:
+    def test_manager_sees_the_same_figures_as_the_api(self, manager_client, manager):
+        TicketFactory.create_batch(3, status="open", priority="high", category="billing")
+        TicketFactory(
+            status="resolved",
+            priority="low",
+            category="general",
+            created_at=timezone.now() - timedelta(days=3),
+            resolved_at=timezone.now() - timedelta(days=1),
+        )
+        from rest_framework.test import APIClient
+
+        api = APIClient()
+        api.force_authenticate(manager.__class__.objects.create_user("s", is_staff=True))
+        stats = api.get("/api/tickets/stats/").json()
+        for url in (reverse("admin:index"), reverse("dashboards:stats"), reverse("dashboards:stats") + "?days=90"):
+            response = manager_client.get(url)
+            assert response.status_code == 200
+            figures = response.context["figures"]
+            for key in ("total_tickets", "open_tickets", "avg_tickets_per_day"):
+                assert figures[key] == stats[key]
+            assert figures["priority_breakdown"] == stats["priority_breakdown"]
+            assert figures["category_breakdown"] == stats["category_breakdown"]
+            html = response.content.decode()
+            assert f'data-figure="total_tickets">{stats["total_tickets"]}<' in html
+        assert manager_client.get(reverse("dashboards:stats")).context["median_resolution"] == "2.0 days"
+
+    def test_agent_home_page_has_no_dashboard(self, agent_client):
+        response = agent_client.get(reverse("admin:index"))
+        assert response.status_code == 200
+        assert "figures" not in response.context
+
+
+class TestUsersAndGroups:
+    @pytest.mark.parametrize("name", ["auth_user", "auth_group"])
+    def test_pages_load_for_a_superuser(self, admin_client, name):
+        assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+        assert admin_client.get(reverse(f"admin:{name}_add")).status_code == 200
