@@ -1,4 +1,5 @@
 # Cootrack: `make run` starts the app on http://127.0.0.1:8000; `make test` runs everything CI checks.
+SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format lock install frontend clean
+.PHONY: run test lint format lock install frontend frontend-test clean
 
 $(BIN)/.installed: requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -16,16 +17,23 @@ $(BIN)/.installed: requirements-dev.lock pyproject.toml
 
 install: $(BIN)/.installed
 
-frontend:
-	@if [ -f frontend/package.json ]; then \
-		cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
-	fi
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+# Builds the React app into frontend/dist, which Django serves at / (and under /static/app/).
+frontend: frontend/node_modules/.installed
+	cd frontend && npm run build
+
+frontend-test: frontend/node_modules/.installed
+	cd frontend && npm test
 
 run: install frontend
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py demo_setup
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background worker (bulk AI classification) runs beside the server and stops with it.
+	trap 'kill 0' EXIT; $(PY) manage.py db_worker & $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -35,7 +43,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install frontend lint
+test: install lint frontend frontend-test
 	$(BIN)/pytest
 
 # Re-pin every dependency after editing pyproject.toml (needs `uv`).
@@ -44,4 +52,4 @@ lock:
 	uv pip compile pyproject.toml --python-version 3.11 --quiet --extra test -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-output frontend/node_modules frontend/dist

@@ -1,0 +1,81 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { TicketForm } from "../components/TicketForm.jsx";
+import { fakeFetch } from "./helpers.js";
+
+const ticket = (over = {}) => ({ id: 42, title: "t", category: "billing", priority: "high", status: "open", ...over });
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe("TicketForm", () => {
+  it("has the labelled controls people look for", () => {
+    fakeFetch({});
+    render(<TicketForm />);
+    for (const name of ["Title", "Description", "Email", "Category", "Priority"]) {
+      expect(screen.getByLabelText(name)).toBeInTheDocument();
+    }
+    expect(screen.getByRole("button", { name: "Submit" })).toBeInTheDocument();
+  });
+
+  it("checks required fields and length before sending anything", async () => {
+    const calls = fakeFetch({});
+    render(<TicketForm />);
+    await userEvent.click(screen.getByRole("button", { name: "Submit" }));
+    expect(screen.getByLabelText("Title")).toHaveAccessibleDescription(/title/i);
+    expect(screen.getByLabelText("Description")).toHaveAttribute("aria-invalid", "true");
+    await userEvent.type(screen.getByLabelText("Title"), "x".repeat(201));
+    await userEvent.click(screen.getByRole("button", { name: "Submit" }));
+    expect(screen.getByText(/under 200 characters/)).toBeInTheDocument();
+    expect(calls).toHaveLength(0);
+  });
+
+  it("suggests category and priority once the user pauses typing, and lets them change it", async () => {
+    const calls = fakeFetch({
+      "POST /api/tickets/classify/": () => [
+        200,
+        { suggested_category: "billing", suggested_priority: "high", confidence: 0.9, source: "local" },
+      ],
+      "POST /api/tickets/": ({ body }) => [201, ticket({ category: body.category, priority: body.priority })],
+    });
+    render(<TicketForm />);
+    await userEvent.type(screen.getByLabelText("Title"), "Charged twice");
+    await userEvent.type(screen.getByLabelText("Description"), "My card was charged twice this month");
+    await waitFor(() => expect(screen.getByLabelText("Category")).toHaveValue("billing"), { timeout: 3000 });
+    expect(screen.getByLabelText("Priority")).toHaveValue("high");
+    expect(screen.getAllByText("Suggested from your description")).toHaveLength(2);
+    // Debounced: one request for the whole description, not one per keystroke.
+    expect(calls.filter((c) => c.path === "/api/tickets/classify/")).toHaveLength(1);
+
+    await userEvent.selectOptions(screen.getByLabelText("Priority"), "low");
+    await userEvent.click(screen.getByRole("button", { name: "Submit" }));
+    await screen.findByText("#42");
+    const sent = calls.find((c) => c.method === "POST" && c.path === "/api/tickets/").body;
+    expect(sent).toMatchObject({ title: "Charged twice", category: "billing", priority: "low" });
+  });
+
+  it("still works when classification fails", async () => {
+    fakeFetch({
+      "POST /api/tickets/classify/": () => [503, { detail: "unavailable" }],
+      "POST /api/tickets/": () => [201, ticket({ id: 7 })],
+    });
+    render(<TicketForm />);
+    await userEvent.type(screen.getByLabelText("Title"), "Help");
+    await userEvent.type(screen.getByLabelText("Description"), "Something is wrong with my thing");
+    await screen.findByText(/Suggestions are unavailable/, {}, { timeout: 3000 });
+    await userEvent.click(screen.getByRole("button", { name: "Submit" }));
+    expect(await screen.findByText("#7")).toBeInTheDocument();
+  });
+
+  it("shows server errors beside their fields", async () => {
+    fakeFetch({
+      "POST /api/tickets/": () => [400, { title: ["Ensure this field has no more than 200 characters."] }],
+    });
+    render(<TicketForm />);
+    await userEvent.type(screen.getByLabelText("Title"), "ok");
+    await userEvent.type(screen.getByLabelText("Description"), "short");
+    await userEvent.click(screen.getByRole("button", { name: "Submit" }));
+    expect(await screen.findByText("Ensure this field has no more than 200 characters.")).toBeInTheDocument();
+    expect(screen.getByLabelText("Title")).toHaveAttribute("aria-invalid", "true");
+  });
+});

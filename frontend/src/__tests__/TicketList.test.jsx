@@ -1,0 +1,49 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { TicketList } from "../components/TicketList.jsx";
+import { fakeFetch } from "./helpers.js";
+
+const row = (id, status = "open") => ({
+  id,
+  title: `Ticket ${id}`,
+  category: "billing",
+  priority: "high",
+  status,
+  created_at: "2026-11-27T10:00:00Z",
+});
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe("TicketList", () => {
+  it("reads filters from the URL and puts new ones back into it", async () => {
+    const calls = fakeFetch({ "GET /api/tickets/": () => [200, { count: 1, next: null, previous: null, results: [row(1)] }] });
+    const navigate = vi.fn();
+    render(<TicketList search="?search=pass&status=open" navigate={navigate} />);
+    await screen.findByText("Ticket 1");
+    expect(calls[0].query).toEqual({ search: "pass", status: "open", page: "1" });
+    expect(screen.getByLabelText("Search")).toHaveValue("pass");
+    await userEvent.selectOptions(screen.getByLabelText("Category"), "billing");
+    expect(navigate).toHaveBeenCalledWith("/tickets?search=pass&category=billing&status=open");
+  });
+
+  it("changes a status in place and rolls it back with a message when refused", async () => {
+    let refuse = false;
+    fakeFetch({
+      "GET /api/tickets/": () => [200, { count: 1, next: null, previous: null, results: [row(5)] }],
+      "PATCH /api/tickets/5/": ({ body }) => (refuse ? [403, { detail: "Not allowed." }] : [200, row(5, body.status)]),
+    });
+    const onChanged = vi.fn();
+    render(<TicketList search="" navigate={vi.fn()} onChanged={onChanged} />);
+    const select = await screen.findByLabelText("Status of ticket 5");
+    await userEvent.selectOptions(select, "resolved");
+    await screen.findByText("Ticket #5 is now resolved.");
+    expect(select).toHaveValue("resolved");
+    expect(onChanged).toHaveBeenCalledTimes(1);
+
+    refuse = true;
+    await userEvent.selectOptions(select, "closed");
+    await screen.findByText(/Ticket #5 was not changed: Not allowed\./);
+    await waitFor(() => expect(select).toHaveValue("resolved"));
+  });
+});

@@ -1,0 +1,81 @@
+// The only module that talks to the server. Every failure becomes one shape: ApiError {status, message, fields}.
+
+const BASE = (import.meta.env.VITE_API_BASE_URL || "").replace(/\/$/, "");
+
+export class ApiError extends Error {
+  constructor(status, message, fields = {}) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.fields = fields;
+  }
+}
+
+const STATUS_MESSAGES = {
+  400: "Please check the highlighted fields.",
+  401: "Please log in to continue.",
+  403: "Please log in with a staff account to continue.",
+  404: "Not found.",
+  413: "That is too long to send.",
+  429: "Too many requests. Please wait a moment and try again.",
+};
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+function toError(status, data) {
+  const fields = {};
+  let message = "";
+  if (data && typeof data === "object" && !Array.isArray(data)) {
+    for (const [key, value] of Object.entries(data)) {
+      const text = Array.isArray(value) ? value.join(" ") : String(value);
+      if (key === "detail" || key === "non_field_errors") message = message || text;
+      else fields[key] = text;
+    }
+  }
+  if (!message) {
+    message = STATUS_MESSAGES[status] || (status >= 500 ? "The server had a problem. Please try again." : "Request failed.");
+  }
+  return new ApiError(status, message, fields);
+}
+
+async function request(path, { method = "GET", body, query, signal } = {}) {
+  const url = new URL(`${BASE}${path}`, window.location.origin);
+  for (const [key, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+  }
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
+
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      signal,
+    });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError(0, "Cannot reach the server. Check your connection and try again.");
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) throw toError(response.status, data);
+  return data;
+}
+
+export const api = {
+  createTicket: (ticket) => request("/api/tickets/", { method: "POST", body: ticket }),
+  classify: ({ title, description }, signal) =>
+    request("/api/tickets/classify/", { method: "POST", body: { title, description }, signal }),
+  listTickets: (filters, signal) => request("/api/tickets/", { query: filters, signal }),
+  updateTicket: (id, changes) => request(`/api/tickets/${id}/`, { method: "PATCH", body: changes }),
+  stats: (signal) => request("/api/tickets/stats/", { signal }),
+  session: () => request("/api/session/"),
+  login: (username, password) => request("/api/session/login/", { method: "POST", body: { username, password } }),
+  logout: () => request("/api/session/logout/", { method: "POST", body: {} }),
+};

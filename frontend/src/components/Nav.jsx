@@ -1,0 +1,33 @@
+export function Nav({ path, navigate, session, onLogout }) {
+  const link = (to, text) => (
+    <a
+      href={to}
+      aria-current={path === to ? "page" : undefined}
+      onClick={(event) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+        event.preventDefault();
+        navigate(to);
+      }}
+    >
+      {text}
+    </a>
+  );
+  return (
+    <header className="topbar">
+      <span className="brand">Cootrack</span>
+      <nav aria-label="Main">
+        {link("/", "Submit a ticket")}
+        {link("/tickets", "Tickets")}
+        {link("/dashboard", "Dashboard")}
+      </nav>
+      {session?.authenticated && (
+        <span className="who">
+          {session.username}{" "}
+          <button type="button" className="link" onClick={onLogout}>
+            Log out
+          </button>
+        </span>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,154 @@
+import { useState } from "react";
+import { api } from "../api.js";
+import { CATEGORIES, DESCRIPTION_MAX, PRIORITIES, TITLE_MAX } from "../choices.js";
+import { useSuggestion } from "../hooks/useSuggestion.js";
+import { Field } from "./Field.jsx";
+
+const EMPTY = { title: "", description: "", submitter_email: "", category: "", priority: "" };
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function validate(values) {
+  const errors = {};
+  if (!values.title.trim()) errors.title = "Please give your ticket a title.";
+  else if (values.title.trim().length > TITLE_MAX) errors.title = `Keep the title under ${TITLE_MAX} characters.`;
+  if (!values.description.trim()) errors.description = "Please describe the problem.";
+  else if (values.description.length > DESCRIPTION_MAX)
+    errors.description = `Keep the description under ${DESCRIPTION_MAX} characters.`;
+  if (values.submitter_email && !EMAIL.test(values.submitter_email.trim()))
+    errors.submitter_email = "Enter a valid email address, or leave it empty.";
+  return errors;
+}
+
+export function TicketForm() {
+  const [values, setValues] = useState(EMPTY);
+  const [chosen, setChosen] = useState({ category: false, priority: false }); // picked by the user, not the AI
+  const [errors, setErrors] = useState({});
+  const [formError, setFormError] = useState("");
+  const [sending, setSending] = useState(false);
+  const [created, setCreated] = useState(null);
+  const { suggestion, state } = useSuggestion(values.title, values.description);
+
+  // The AI's suggestion fills whatever the user has not chosen themselves.
+  const shown = {
+    category: chosen.category ? values.category : values.category || suggestion?.suggested_category || "",
+    priority: chosen.priority ? values.priority : values.priority || suggestion?.suggested_priority || "",
+  };
+  const suggested = (name) => !chosen[name] && !values[name] && suggestion && shown[name];
+
+  const set = (name) => (event) => {
+    setValues((v) => ({ ...v, [name]: event.target.value }));
+    if (name === "category" || name === "priority") setChosen((c) => ({ ...c, [name]: true }));
+    if (errors[name]) setErrors((e) => ({ ...e, [name]: undefined }));
+  };
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    const found = validate(values);
+    setErrors(found);
+    setFormError("");
+    if (Object.keys(found).length) return;
+    setSending(true);
+    try {
+      const ticket = await api.createTicket({
+        title: values.title.trim(),
+        description: values.description,
+        submitter_email: values.submitter_email.trim(),
+        ...(shown.category ? { category: shown.category } : {}),
+        ...(shown.priority ? { priority: shown.priority } : {}),
+      });
+      setCreated(ticket);
+    } catch (error) {
+      setErrors(error.fields || {});
+      setFormError(error.message);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  if (created) {
+    return (
+      <section className="card confirmation" aria-live="polite">
+        <h1>Thank you, we have your ticket</h1>
+        <p>
+          Your reference is <strong className="reference">#{created.id}</strong>. We filed it under{" "}
+          <strong>{created.category}</strong> with <strong>{created.priority}</strong> priority.
+        </p>
+        <button
+          type="button"
+          onClick={() => {
+            setCreated(null);
+            setValues(EMPTY);
+            setChosen({ category: false, priority: false });
+          }}
+        >
+          Submit another ticket
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card">
+      <h1>Contact support</h1>
+      <form onSubmit={onSubmit} noValidate aria-describedby={formError ? "form-error" : undefined}>
+        {formError && (
+          <p className="error form-error" id="form-error" role="alert">
+            {formError}
+          </p>
+        )}
+        <Field id="title" label="Title" error={errors.title}>
+          {(props) => <input {...props} value={values.title} onChange={set("title")} maxLength={TITLE_MAX + 50} />}
+        </Field>
+        <Field id="description" label="Description" error={errors.description}>
+          {(props) => <textarea {...props} rows={7} value={values.description} onChange={set("description")} />}
+        </Field>
+        <Field id="submitter_email" label="Email" error={errors.submitter_email} hint="Optional: where we can reply.">
+          {(props) => <input {...props} type="email" value={values.submitter_email} onChange={set("submitter_email")} />}
+        </Field>
+        <div className="row">
+          <Field
+            id="category"
+            label="Category"
+            error={errors.category}
+            hint={suggested("category") ? "Suggested from your description" : undefined}
+          >
+            {(props) => (
+              <select {...props} value={shown.category} onChange={set("category")} data-suggested={suggested("category") ? "true" : undefined}>
+                <option value="">Let us decide</option>
+                {CATEGORIES.map(([value, text]) => (
+                  <option key={value} value={value}>
+                    {text}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field
+            id="priority"
+            label="Priority"
+            error={errors.priority}
+            hint={suggested("priority") ? "Suggested from your description" : undefined}
+          >
+            {(props) => (
+              <select {...props} value={shown.priority} onChange={set("priority")} data-suggested={suggested("priority") ? "true" : undefined}>
+                <option value="">Let us decide</option>
+                {PRIORITIES.map(([value, text]) => (
+                  <option key={value} value={value}>
+                    {text}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <p className="status-line" aria-live="polite">
+          {state === "loading" && "Looking at your description…"}
+          {state === "unavailable" && "Suggestions are unavailable right now; you can still submit."}
+        </p>
+        <button type="submit" disabled={sending}>
+          {sending ? "Sending…" : "Submit"}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,169 @@
+import { useEffect, useState } from "react";
+import { api } from "../api.js";
+import { CATEGORIES, PRIORITIES, STATUSES, label } from "../choices.js";
+
+const FILTERS = ["search", "category", "priority", "status"];
+
+export function readFilters(search) {
+  const params = new URLSearchParams(search);
+  const filters = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) || ""]));
+  filters.page = Number.parseInt(params.get("page") || "1", 10) || 1;
+  return filters;
+}
+
+function toQuery(filters) {
+  const params = new URLSearchParams();
+  for (const name of FILTERS) if (filters[name]) params.set(name, filters[name]);
+  if (filters.page > 1) params.set("page", String(filters.page));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+export function TicketList({ search, navigate, onChanged }) {
+  const filters = readFilters(search);
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  const [notice, setNotice] = useState("");
+  const [searchText, setSearchText] = useState(filters.search);
+  const [saving, setSaving] = useState({});
+
+  useEffect(() => setSearchText(readFilters(search).search), [search]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setError("");
+    api.listTickets(readFilters(search), controller.signal).then(setData, (err) => {
+      if (err.name !== "AbortError") setError(err.message);
+    });
+    return () => controller.abort();
+  }, [search]);
+
+  const apply = (changes) => navigate(`/tickets${toQuery({ ...filters, ...changes, page: changes.page || 1 })}`);
+
+  async function changeStatus(ticket, status) {
+    const previous = ticket.status;
+    setNotice("");
+    setSaving((s) => ({ ...s, [ticket.id]: true }));
+    const patch = (value) =>
+      setData((d) => ({ ...d, results: d.results.map((t) => (t.id === ticket.id ? { ...t, status: value } : t)) }));
+    patch(status); // optimistic
+    try {
+      const updated = await api.updateTicket(ticket.id, { status });
+      setData((d) => ({ ...d, results: d.results.map((t) => (t.id === ticket.id ? updated : t)) }));
+      setNotice(`Ticket #${ticket.id} is now ${label(STATUSES, status).toLowerCase()}.`);
+      onChanged?.();
+    } catch (err) {
+      patch(previous); // rolled back
+      setNotice(`Ticket #${ticket.id} was not changed: ${err.message}`);
+    } finally {
+      setSaving((s) => ({ ...s, [ticket.id]: false }));
+    }
+  }
+
+  const pages = data ? Math.max(1, Math.ceil(data.count / 25)) : 1;
+
+  return (
+    <section className="card wide">
+      <h1>Tickets</h1>
+      <form
+        className="filters"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          apply({ search: searchText.trim() });
+        }}
+      >
+        <label htmlFor="search">Search</label>
+        <input id="search" type="search" value={searchText} onChange={(e) => setSearchText(e.target.value)} />
+        <button type="submit">Search</button>
+        {[
+          ["category", "Category", CATEGORIES],
+          ["priority", "Priority", PRIORITIES],
+          ["status", "Status", STATUSES],
+        ].map(([name, text, choices]) => (
+          <span key={name} className="filter">
+            <label htmlFor={`filter-${name}`}>{text}</label>
+            <select id={`filter-${name}`} value={filters[name]} onChange={(e) => apply({ [name]: e.target.value })}>
+              <option value="">All</option>
+              {choices.map(([value, choiceText]) => (
+                <option key={value} value={value}>
+                  {choiceText}
+                </option>
+              ))}
+            </select>
+          </span>
+        ))}
+      </form>
+
+      <p className="status-line" role="status" aria-live="polite">
+        {notice}
+      </p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!data && !error && <p>Loading…</p>}
+      {data && (
+        <>
+          <p className="count">
+            {data.count} ticket{data.count === 1 ? "" : "s"}
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Title</th>
+                <th scope="col">Category</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.results.map((ticket) => (
+                <tr key={ticket.id} data-ticket-id={ticket.id}>
+                  <td>{ticket.id}</td>
+                  <td>{ticket.title}</td>
+                  <td>{label(CATEGORIES, ticket.category)}</td>
+                  <td>
+                    <span className={`badge priority-${ticket.priority}`}>{label(PRIORITIES, ticket.priority)}</span>
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Status of ticket ${ticket.id}`}
+                      value={ticket.status}
+                      disabled={saving[ticket.id]}
+                      onChange={(e) => changeStatus(ticket, e.target.value)}
+                    >
+                      {STATUSES.map(([value, text]) => (
+                        <option key={value} value={value}>
+                          {text}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <time dateTime={ticket.created_at}>{new Date(ticket.created_at).toLocaleString()}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {data.results.length === 0 && <p>No tickets match these filters.</p>}
+          <nav className="pager" aria-label="Pages">
+            <button type="button" disabled={!data.previous} onClick={() => apply({ page: filters.page - 1 })}>
+              Previous
+            </button>
+            <span>
+              Page {filters.page} of {pages}
+            </span>
+            <button type="button" disabled={!data.next} onClick={() => apply({ page: filters.page + 1 })}>
+              Next
+            </button>
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { useEffect, useRef, useState } from "react";
+import { api } from "../api.js";
+
+export const SUGGEST_DELAY_MS = 600;
+const MIN_LENGTH = 12;
+
+// Asks the server for a category and priority once the user pauses typing the description; a newer request
+// cancels an older one.
+export function useSuggestion(title, description) {
+  const [suggestion, setSuggestion] = useState(null);
+  const [state, setState] = useState("idle"); // idle | loading | ready | unavailable
+  const titleRef = useRef(title);
+  titleRef.current = title;
+
+  useEffect(() => {
+    if (description.trim().length < MIN_LENGTH) {
+      setState("idle");
+      return undefined;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      setState("loading");
+      api.classify({ title: titleRef.current, description }, controller.signal).then(
+        (result) => {
+          setSuggestion(result);
+          setState("ready");
+        },
+        (error) => {
+          if (error.name !== "AbortError") setState("unavailable");
+        },
+      );
+    }, SUGGEST_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [description]);
+
+  return { suggestion, state };
+}
