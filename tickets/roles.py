@@ -14,8 +14,8 @@ MANAGER_PERMISSIONS = [*AGENT_PERMISSIONS, "delete_ticket", "export_ticket", "im
 def ensure_roles(apps) -> None:
     """Create both groups with their permissions; ``apps`` is a migration's app registry or django.apps.apps."""
     tickets_config = apps.get_app_config("tickets")
-    had_models_module = tickets_config.models_module
-    tickets_config.models_module = tickets_config.models_module or True
+    had_models_module = getattr(tickets_config, "models_module", None)
+    tickets_config.models_module = had_models_module or True  # create_permissions skips apps without models
     create_permissions(tickets_config, apps=apps, verbosity=0)
     tickets_config.models_module = had_models_module
 

@@ -1,5 +1,7 @@
 """Production: no default for secrets, HTTPS behind a proxy, hardened cookies."""
 
+from project.logformat import JSON_FORMATTER, STDOUT_HANDLER, gunicorn_loggers
+
 from .base import *  # noqa: F403
 from .base import env, secret_key
 
@@ -19,4 +21,20 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Throttle counters and login lockouts shared by every worker and replica (the table is made by bin/start-web).
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cootrack_cache")}
+
+# One JSON object per line on stdout, ready for any log collector.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": JSON_FORMATTER},
+    "handlers": {"stdout": STDOUT_HANDLER},
+    "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        **{name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai")},
+        **gunicorn_loggers("INFO"),
+    },
 }

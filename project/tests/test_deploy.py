@@ -1,0 +1,107 @@
+"""Production start-up, outside Docker: the scripts the image runs, against PostgreSQL."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from project.tests.gunicorn_server import ROOT, database_url, free_port, request
+from tickets.models import Ticket
+from tickets.tests.factories import TicketFactory
+
+SECRET = "deploy-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
+
+
+def production_env(**extra) -> dict[str, str]:
+    # The browser tests allow sync ORM calls beside Playwright's event loop; production never does.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {
+        **inherited,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "project.settings.production",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url(),
+        **extra,
+    }
+
+
+def manage(*args, env) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = production_env()
+    env.pop("DJANGO_SECURE_SSL_REDIRECT")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env(DJANGO_DEBUG="0")
+    env.pop("DJANGO_SECRET_KEY")
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_start_web_migrates_and_serves_ready_with_json_logs():
+    port = free_port()
+    env = production_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="2")
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([str(ROOT / "bin" / "start-web")], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+        try:
+            deadline = time.monotonic() + 60
+            status = None
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    status, body, _ = request(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                    if status == 200:
+                        break
+                except OSError:
+                    time.sleep(0.3)
+            assert status == 200 and body == {"status": "ok", "database": "ok"}
+            assert request(f"http://127.0.0.1:{port}/api/tickets/")[0] == 401
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        log.seek(0)
+        lines = [line for line in log.read().decode().splitlines() if line.startswith("{")]
+    records = [json.loads(line) for line in lines]
+    assert any(r.get("logger") == "gunicorn.access" and "/readyz" in r["message"] for r in records)
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_start_worker_runs_queued_classification_jobs():
+    from tickets.tasks import classify_tickets
+
+    tickets = TicketFactory.create_batch(3, title="Refund", description="I was charged twice", category="general")
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}):
+        result = classify_tickets.enqueue([t.pk for t in tickets])
+    assert Ticket.objects.filter(category="billing").count() == 0  # queued, not run
+
+    env = production_env(WORKER_POLL_INTERVAL_S="0.2")
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([str(ROOT / "bin" / "start-worker")], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and Ticket.objects.filter(category="billing").count() < 3:
+                assert proc.poll() is None, "the worker exited"
+                time.sleep(0.3)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    assert Ticket.objects.filter(category="billing", ai_category="billing").count() == 3
+    assert result.id
