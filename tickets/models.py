@@ -134,3 +134,26 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value or '-'} -> {self.new_value}"
+
+
+class TicketCount(models.Model):
+    """How many tickets share one combination of labels: kept exact by PostgreSQL triggers on every write.
+
+    The stats, the dashboard and the list's exact counts read these few rows instead of scanning
+    a million tickets. ``ai`` is "none" (the AI never labelled it), "kept" (staff kept both of the
+    AI's labels) or "changed".
+    """
+
+    category = models.CharField(max_length=16)
+    priority = models.CharField(max_length=16)
+    status = models.CharField(max_length=16)
+    ai = models.CharField(max_length=8)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "priority", "status", "ai"], name="ticketcount_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}/{self.priority}/{self.status}/{self.ai}: {self.n}"

@@ -5,12 +5,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from tickets.filters import TicketFilter
-from tickets.models import DONE_STATUSES, Category, Priority, Status, Ticket, TicketEvent
+from tickets.models import DONE_STATUSES, Category, Priority, Status, Ticket, TicketCount, TicketEvent
 
 
 def ticket_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Ticket]:
@@ -21,25 +22,49 @@ def ticket_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Ticket]
     return filterset.qs
 
 
+def _counters_kept() -> bool:
+    """PostgreSQL keeps tickets_ticketcount exact with triggers; elsewhere (SQLite for `make run`) we count rows."""
+    return connection.vendor == "postgresql"
+
+
 def ticket_stats() -> dict[str, Any]:
-    """Totals, open tickets, average per day and both breakdowns, in one aggregate query."""
-    aggregates = {
-        "total": Count("id"),
-        "open": Count("id", filter=Q(status=Status.OPEN)),
-        "first": Min("created_at"),
-    }
-    aggregates |= {f"priority_{p}": Count("id", filter=Q(priority=p)) for p in Priority.values}
-    aggregates |= {f"category_{c}": Count("id", filter=Q(category=c)) for c in Category.values}
-    row = Ticket.objects.order_by().aggregate(**aggregates)
+    """Totals, open tickets, average per day and both breakdowns: two small queries at any table size."""
+    if _counters_kept():
+        source, count = TicketCount.objects.all(), lambda condition=None: Sum("n", filter=condition, default=0)
+    else:
+        source, count = Ticket.objects.all(), lambda condition=None: Count("id", filter=condition)
+    aggregates = {"total": count(), "open": count(Q(status=Status.OPEN))}
+    aggregates |= {f"priority_{p}": count(Q(priority=p)) for p in Priority.values}
+    aggregates |= {f"category_{c}": count(Q(category=c)) for c in Category.values}
+    row = source.order_by().aggregate(**aggregates)
+    # The oldest ticket comes from the created_at index: one row read.
+    first = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
 
     total = row["total"]
     return {
         "total_tickets": total,
         "open_tickets": row["open"],
-        "avg_tickets_per_day": avg_per_day(total, row["first"]),
+        "avg_tickets_per_day": avg_per_day(total, first),
         "priority_breakdown": {p: row[f"priority_{p}"] for p in Priority.values},
         "category_breakdown": {c: row[f"category_{c}"] for c in Category.values},
     }
+
+
+# A search's count stops here; the response then says the count is a lower bound.
+SEARCH_COUNT_CAP = 10_000
+
+
+def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> tuple[int, bool]:
+    """(count, exact) for a filtered list. Label filters alone: exact, from the counters. With a search: exact up
+    to ``SEARCH_COUNT_CAP`` matches, else the cap and ``exact=False``."""
+    search = (filters.get("search") or "").strip()
+    if not search and _counters_kept():
+        labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
+        return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True
+    if not search:
+        return queryset.count(), True
+    capped = queryset.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+    return min(capped, SEARCH_COUNT_CAP), capped <= SEARCH_COUNT_CAP
 
 
 def avg_per_day(total: int, first_created_at) -> float:
@@ -116,17 +141,28 @@ def median_resolution_time(*, days: int = 90) -> timedelta | None:
 
 def ai_agreement_by_category() -> dict[str, dict[str, Any]]:
     """Per final category: how many tickets the AI labelled, and how often staff kept both of its labels."""
-    rows = (
-        Ticket.objects.exclude(ai_category="")
-        .values("category")
-        .annotate(total=Count("id"), kept=Count("id", filter=Q(ai_category=F("category"), ai_priority=F("priority"))))
-        .order_by()
-    )
+    if _counters_kept():
+        rows = (
+            TicketCount.objects.exclude(ai="none")
+            .values("category")
+            .annotate(total=Sum("n"), kept=Sum("n", filter=Q(ai="kept"), default=0))
+            .order_by()
+        )
+    else:
+        rows = (
+            Ticket.objects.exclude(ai_category="")
+            .exclude(ai_priority="")
+            .values("category")
+            .annotate(
+                total=Count("id"), kept=Count("id", filter=Q(ai_category=F("category"), ai_priority=F("priority")))
+            )
+            .order_by()
+        )
     found = {row["category"]: row for row in rows}
     result = {}
     for category in Category.values:
-        total = found.get(category, {}).get("total", 0)
-        kept = found.get(category, {}).get("kept", 0)
+        total = found.get(category, {}).get("total") or 0
+        kept = found.get(category, {}).get("kept") or 0
         result[category] = {"total": total, "kept": kept, "rate": round(kept / total, 3) if total else None}
     return result
 

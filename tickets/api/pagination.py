@@ -1,7 +1,47 @@
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
+
+from tickets import selectors
+
+
+class KnownCountPaginator(Paginator):
+    """Django's paginator, told its count instead of running COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, known_count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self):
+        return self.known_count
 
 
 class TicketPagination(PageNumberPagination):
+    """Page-number pagination whose ``count`` is exact for every label filter (kept by database counters) and
+    exact up to 10,000 for a search; ``count_exact`` says which. Pages past a capped count are 404."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        count, self.count_exact = selectors.ticket_count(filters=request.query_params, queryset=queryset)
+        self.django_paginator_class = lambda objects, per_page: KnownCountPaginator(
+            objects, per_page, known_count=count
+        )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_exact"] = self.count_exact
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": "False when a search matched more than 10,000 tickets and count is that cap.",
+        }
+        schema["required"] = [*schema.get("required", []), "count_exact"]
+        return schema

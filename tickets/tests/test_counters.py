@@ -1,0 +1,99 @@
+"""The stats and the list's counts stay exact whichever way tickets are written: triggers keep the counters."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from tickets import selectors, services
+from tickets.models import Category, Priority, Status, Ticket
+from tickets.seed import generate
+from tickets.tests.factories import TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def truth() -> dict:
+    """The stats computed the slow way, straight from the rows."""
+    rows = Ticket.objects.all()
+    return {
+        "total_tickets": rows.count(),
+        "open_tickets": rows.filter(status="open").count(),
+        "priority_breakdown": {p: rows.filter(priority=p).count() for p in Priority.values},
+        "category_breakdown": {c: rows.filter(category=c).count() for c in Category.values},
+    }
+
+
+def assert_stats_exact():
+    stats = selectors.ticket_stats()
+    assert {k: stats[k] for k in truth()} == truth()
+    agreement = selectors.ai_agreement_by_category()
+    labelled = Ticket.objects.exclude(ai_category="").exclude(ai_priority="")
+    for category in Category.values:
+        mine = labelled.filter(category=category)
+        assert agreement[category]["total"] == mine.count()
+        kept = sum(1 for t in mine if t.ai_agrees)
+        assert agreement[category]["kept"] == kept
+
+
+def test_counters_follow_every_kind_of_write(django_user_model):
+    assert_stats_exact()
+    tickets = [services.ticket_create(title=f"t{i}", description="Refund my double charge") for i in range(4)]
+    TicketFactory.create_batch(5, status="open")
+    assert_stats_exact()
+
+    services.ticket_change_status(ticket=tickets[0], status="closed")
+    services.ticket_update(ticket=tickets[1], data={"category": "general", "priority": "critical"})
+    services.ticket_bulk_change_status(ticket_ids=[t.pk for t in tickets[2:]], status=Status.RESOLVED)
+    assert_stats_exact()
+
+    Ticket.objects.filter(pk=tickets[3].pk).update(priority="low")  # queryset update
+    with connection.cursor() as cursor:  # raw SQL, as a data fix by hand would be
+        cursor.execute("UPDATE tickets_ticket SET status = 'open' WHERE id = %s", [tickets[2].pk])
+    assert_stats_exact()
+
+    services.ticket_delete(ticket_ids=[tickets[0].pk])
+    Ticket.objects.filter(pk=tickets[1].pk).delete()
+    assert_stats_exact()
+
+    services.ticket_bulk_load(
+        tickets=generate(start=0, count=300, days=30, now=timezone.now()), classified_by="local:seed"
+    )
+    assert_stats_exact()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks would block TRUNCATE
+        cursor.execute("TRUNCATE tickets_ticket CASCADE")
+    assert selectors.ticket_stats()["total_tickets"] == 0
+    assert_stats_exact()
+
+
+def test_list_count_is_exact_for_every_combination_of_label_filters(staff_client):
+    services.ticket_bulk_load(
+        tickets=generate(start=0, count=400, days=60, now=timezone.now()), classified_by="local:seed"
+    )
+    rows = Ticket.objects.values("category", "priority", "status").annotate(n=Count("id")).order_by()
+    expected = {(r["category"], r["priority"], r["status"]): r["n"] for r in rows}
+    choices = [[None, *Category.values], [None, *Priority.values], [None, *Status.values]]
+    for category, priority, status in itertools.product(*choices):
+        params = {k: v for k, v in (("category", category), ("priority", priority), ("status", status)) if v}
+        want = sum(
+            n
+            for (c, p, s), n in expected.items()
+            if (category in (None, c)) and (priority in (None, p)) and (status in (None, s))
+        )
+        body = staff_client.get("/api/tickets/", params).json()
+        assert (body["count"], body["count_exact"]) == (want, True), params
+
+
+def test_search_count_is_exact_up_to_the_cap_and_says_when_capped(staff_client, settings, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 5)
+    TicketFactory.create_batch(3, title="Printer jam")
+    body = staff_client.get("/api/tickets/", {"search": "printer"}).json()
+    assert (body["count"], body["count_exact"]) == (3, True)
+    TicketFactory.create_batch(5, title="Printer offline")
+    body = staff_client.get("/api/tickets/", {"search": "printer"}).json()
+    assert (body["count"], body["count_exact"]) == (5, False)
+    assert len(body["results"]) == 5
