@@ -108,7 +108,7 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
     search_fields = ["title", "description"]
     search_help_text = "Any part of a word in the title or description, in any case."
     ordering = ["-created_at", "-id"]
-    list_per_page = 50
+    list_per_page = 25
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     inlines = [TicketEventInline]

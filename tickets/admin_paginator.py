@@ -8,8 +8,13 @@ from django.utils.functional import cached_property
 EXACT_COUNT_BELOW = 100_000
 
 
+# A filtered or searched changelist counts at most this far ("10000" then means "10000 or more").
+FILTERED_COUNT_CAP = 10_000
+
+
 class EstimatedCountPaginator(Paginator):
-    """Unfiltered: PostgreSQL's planner estimate (pg_class.reltuples). Filtered: the exact count."""
+    """Unfiltered: PostgreSQL's planner estimate (pg_class.reltuples). Filtered or searched: exact up to
+    FILTERED_COUNT_CAP, so a search matching 300,000 tickets does not count them all on every page view."""
 
     @cached_property
     def count(self):
@@ -25,4 +30,6 @@ class EstimatedCountPaginator(Paginator):
             estimate = row[0] if row else -1
             if estimate is not None and estimate >= EXACT_COUNT_BELOW:
                 return estimate
+        if query is not None and query.where:
+            return queryset.order_by().values("pk")[:FILTERED_COUNT_CAP].count()
         return super().count

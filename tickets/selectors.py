@@ -106,7 +106,7 @@ def tickets_per_day(*, days: int = 30) -> list[tuple[date, int]]:
         Ticket.objects.filter(created_at__gte=start)
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values_list("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("created_at"))
         .order_by()
         .values_list("day", "n")
     )
@@ -121,7 +121,8 @@ def open_backlog_by_age() -> dict[str, int]:
         condition = Q(created_at__lte=now - younger)
         if older is not None:
             condition &= Q(created_at__gt=now - older)
-        aggregates[f"bucket_{i}"] = Count("id", filter=condition)
+        # Counting created_at (in the status index) lets PostgreSQL answer from the index alone.
+        aggregates[f"bucket_{i}"] = Count("created_at", filter=condition)
     row = Ticket.objects.filter(status__in=[Status.OPEN, Status.IN_PROGRESS]).order_by().aggregate(**aggregates)
     return {label: row[f"bucket_{i}"] for i, (label, _, _) in enumerate(BACKLOG_BUCKETS)}
 

@@ -18,6 +18,14 @@ TRACKED_FIELDS = (TicketEvent.Field.STATUS, TicketEvent.Field.CATEGORY, TicketEv
 User = AbstractBaseUser | None
 
 
+class StaleTicket(Exception):
+    """The ticket changed after the caller read it (optimistic concurrency: If-Match / updated_at)."""
+
+    def __init__(self, current: Ticket):
+        super().__init__(f"Ticket {current.pk} changed at {current.updated_at.isoformat()}")
+        self.current = current
+
+
 def _clean_text(value: str) -> str:
     return value.strip() if isinstance(value, str) else value
 
@@ -47,7 +55,7 @@ def ticket_create(
         status=Status.OPEN,
     )
     # Refuse bad input before spending a classification on it.
-    ticket.full_clean(exclude=[f for f in ("category", "priority") if not getattr(ticket, f)])
+    _validate(ticket, exclude=[f for f in ("category", "priority") if not getattr(ticket, f)])
 
     if classification is None and (classify_ticket or not (ticket.category and ticket.priority)):
         classification = classify(ticket.title, ticket.description)
@@ -55,7 +63,7 @@ def ticket_create(
         _set_suggestion(ticket, classification, fill_missing=True)
 
     with transaction.atomic():
-        ticket.full_clean()
+        _validate(ticket)
         ticket.save()
         TicketEvent.objects.create(
             ticket=ticket, actor=_user(actor), field=TicketEvent.Field.CREATED, new_value=ticket.status
@@ -65,17 +73,26 @@ def ticket_create(
 
 @transaction.atomic
 def ticket_update(
-    *, ticket: Ticket, data: Mapping[str, Any], actor: User = None, classification: Classification | None = None
+    *,
+    ticket: Ticket,
+    data: Mapping[str, Any],
+    actor: User = None,
+    classification: Classification | None = None,
+    expected_version: str | None = None,
 ) -> Ticket:
     """Apply a partial update under a row lock; status, category and priority changes are written to history.
 
     ``classification``, when given, is recorded as the AI's suggestion in the same transaction.
+    ``expected_version`` (a ``ticket_version``) makes a stale update raise ``StaleTicket`` instead of
+    silently overwriting someone else's change.
     """
     unknown = set(data) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"Fields that cannot be updated: {sorted(unknown)}")
 
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if expected_version is not None and expected_version != ticket_version(locked):
+        raise StaleTicket(locked)
     old_status = locked.status
     events = []
     changed = False
@@ -96,10 +113,15 @@ def ticket_update(
     if locked.status != old_status:
         locked.resolved_at = _resolved_at(old_status, locked.status, locked.resolved_at)
 
-    locked.full_clean()
+    _validate(locked)
     locked.save()
     TicketEvent.objects.bulk_create(events)
     return locked
+
+
+def ticket_version(ticket: Ticket) -> str:
+    """An opaque version of a ticket's stored state, used as its ETag."""
+    return f"{ticket.pk}-{ticket.updated_at.timestamp():.6f}"
 
 
 def ticket_change_status(*, ticket: Ticket, status: str, actor: User = None) -> Ticket:
@@ -155,7 +177,7 @@ def ticket_apply_classification(
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     before = {f: getattr(locked, f) for f in ("category", "priority")}
     _set_suggestion(locked, classification, fill_missing=True, overwrite=overwrite)
-    locked.full_clean()
+    _validate(locked)
     locked.save()
     TicketEvent.objects.bulk_create(
         TicketEvent(ticket=locked, actor=_user(actor), field=f, old_value=old, new_value=getattr(locked, f))
@@ -163,6 +185,12 @@ def ticket_apply_classification(
         if old and old != getattr(locked, f)
     )
     return locked
+
+
+def _validate(ticket: Ticket, exclude=()) -> None:
+    """Every field rule (choices, lengths, storable text) in Python. The CHECK constraints are enforced by
+    PostgreSQL on write, so Django's one-SELECT-per-constraint validation is skipped: it cost ~20 ms a save."""
+    ticket.full_clean(exclude=list(exclude) or None, validate_unique=False, validate_constraints=False)
 
 
 def _set_suggestion(ticket: Ticket, result: Classification, *, fill_missing: bool, overwrite: bool = False) -> None:

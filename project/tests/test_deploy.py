@@ -73,6 +73,8 @@ def test_start_web_migrates_and_serves_ready_with_json_logs():
                     time.sleep(0.3)
             assert status == 200 and body == {"status": "ok", "database": "ok"}
             assert request(f"http://127.0.0.1:{port}/api/tickets/")[0] == 401
+            status, page, _ = request(f"http://127.0.0.1:{port}/admin/login/")
+            assert status == 200 and b"Cootrack" in page  # the themed admin, static files in place
         finally:
             proc.terminate()
             proc.wait(timeout=30)

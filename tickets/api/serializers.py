@@ -11,6 +11,11 @@ def _text(**kwargs) -> serializers.CharField:
 class TicketSerializer(serializers.ModelSerializer):
     """A ticket as the API returns it."""
 
+    # Empty until given / until the AI has classified the ticket: declared so the schema allows "".
+    submitter_email = serializers.CharField(read_only=True, help_text="Optional: empty when not given.")
+    ai_category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
+    ai_priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Ticket
         fields = [
@@ -38,6 +43,8 @@ class TicketCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     submitter_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    # A honeypot: the web form hides it from people, so a value means a bot. See TicketViewSet.create.
+    website = serializers.CharField(required=False, allow_blank=True, max_length=200, write_only=True)
 
 
 class TicketUpdateSerializer(serializers.Serializer):

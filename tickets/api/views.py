@@ -1,5 +1,8 @@
+import logging
+
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAdminUser
@@ -17,6 +20,13 @@ from tickets.api.serializers import (
 from tickets.api.throttles import TicketClassifyThrottle, TicketCreateThrottle
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
+
+
+def _with_etag(response: Response, ticket: Ticket) -> Response:
+    response["ETag"] = f'"{services.ticket_version(ticket)}"'
+    return response
 
 
 class TicketViewSet(
@@ -51,15 +61,44 @@ class TicketViewSet(
     def create(self, request, *args, **kwargs):
         serializer = TicketCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ticket = services.ticket_create(**serializer.validated_data, actor=request.user)
+        data = dict(serializer.validated_data)
+        if data.pop("website", ""):
+            # The honeypot field is hidden from people; only bots fill it. Answer as if it worked, store nothing.
+            logger.info("honeypot: dropped a bot submission from %s", TicketCreateThrottle().get_ident(request))
+            data.setdefault("category", "general")
+            data.setdefault("priority", "medium")
+            decoy = Ticket(pk=0, created_at=timezone.now(), updated_at=timezone.now(), **data)
+            return Response(TicketSerializer(decoy).data, status=status.HTTP_201_CREATED)
+        ticket = services.ticket_create(**data, actor=request.user)
         return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TicketUpdateSerializer, responses={200: TicketSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        return _with_etag(Response(TicketSerializer(ticket).data), ticket)
+
+    @extend_schema(
+        request=TicketUpdateSerializer,
+        responses={200: TicketSerializer, 412: OpenApiResponse(description="If-Match did not match the ETag")},
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="The ETag from a GET: the update is refused with 412 if the ticket changed since.",
+            )
+        ],
+    )
     def partial_update(self, request, *args, **kwargs):
         serializer = TicketUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ticket = services.ticket_update(ticket=self.get_object(), data=serializer.validated_data, actor=request.user)
-        return Response(TicketSerializer(ticket).data)
+        if_match = request.headers.get("If-Match")
+        ticket = services.ticket_update(
+            ticket=self.get_object(),
+            data=serializer.validated_data,
+            actor=request.user,
+            expected_version=if_match.strip().removeprefix("W/").strip('"') if if_match else None,
+        )
+        return _with_etag(Response(TicketSerializer(ticket).data), ticket)
 
     @extend_schema(responses={200: StatsSerializer})
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)

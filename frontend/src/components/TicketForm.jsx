@@ -4,7 +4,7 @@ import { CATEGORIES, DESCRIPTION_MAX, PRIORITIES, TITLE_MAX } from "../choices.j
 import { useSuggestion } from "../hooks/useSuggestion.js";
 import { Field } from "./Field.jsx";
 
-const EMPTY = { title: "", description: "", submitter_email: "", category: "", priority: "" };
+const EMPTY = { title: "", description: "", submitter_email: "", category: "", priority: "", website: "" };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function validate(values) {
@@ -53,6 +53,7 @@ export function TicketForm() {
         title: values.title.trim(),
         description: values.description,
         submitter_email: values.submitter_email.trim(),
+        website: values.website, // the honeypot: people never see it, bots fill it
         ...(shown.category ? { category: shown.category } : {}),
         ...(shown.priority ? { priority: shown.priority } : {}),
       });
@@ -140,6 +141,10 @@ export function TicketForm() {
               </select>
             )}
           </Field>
+        </div>
+        <div className="honeypot" aria-hidden="true">
+          <label htmlFor="website">Leave this field empty</label>
+          <input id="website" name="website" tabIndex={-1} autoComplete="off" value={values.website} onChange={set("website")} />
         </div>
         <p className="status-line" aria-live="polite">
           {state === "loading" && "Looking at your description…"}

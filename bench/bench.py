@@ -1,0 +1,444 @@
+"""Cootrack's benchmark: seed (or reuse) a PostgreSQL database, start gunicorn as production does, measure over HTTP.
+
+Every loop is bounded in requests and time; the server listens on 127.0.0.1 only. Results go to docs/benchmarks.md.
+"""
+
+import argparse
+import csv
+import http.cookiejar
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from project.tests.gunicorn_server import free_port  # noqa: E402
+
+SECRET = "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 (throwaway)
+PASSWORD = "bench-pass-123"  # noqa: S105 (a throwaway user in a throwaway database)
+
+# (name, method, path, budget in ms at 1M tickets, who)
+CASES = [
+    ("list, first page", "GET", "/api/tickets/", 30, "token"),
+    ("list, page 200", "GET", "/api/tickets/?page=200", 60, "token"),
+    ("filter category", "GET", "/api/tickets/?category=billing", 30, "token"),
+    ("filter priority", "GET", "/api/tickets/?priority=critical", 30, "token"),
+    ("filter status", "GET", "/api/tickets/?status=open", 30, "token"),
+    ("filter status + priority", "GET", "/api/tickets/?status=open&priority=high", 30, "token"),
+    ("filter all three", "GET", "/api/tickets/?status=closed&priority=low&category=account", 30, "token"),
+    ("search, rare word", "GET", "/api/tickets/?search=kaleidoscope", 60, "token"),
+    ("search, no match", "GET", "/api/tickets/?search=xylophonist", 60, "token"),
+    ("search, common word", "GET", "/api/tickets/?search=invoice", 100, "token"),
+    ("search, common word + filters", "GET", "/api/tickets/?search=error&status=open&priority=high", 100, "token"),
+    ("stats", "GET", "/api/tickets/stats/", 15, "token"),
+    ("classify (local model)", "POST", "/api/tickets/classify/", 20, None),
+    ("admin changelist", "GET", "/admin/tickets/ticket/", 150, "session"),
+    ("admin changelist, filtered", "GET", "/admin/tickets/ticket/?status__exact=open&priority__exact=high", 150,
+     "session"),
+    ("admin changelist, searched", "GET", "/admin/tickets/ticket/?q=invoice", 250, "session"),
+    ("admin dashboard (home)", "GET", "/admin/", 150, "session"),
+    ("admin stats page, 90 days", "GET", "/admin/stats/?days=90", 150, "session"),
+]  # fmt: skip
+CLASSIFY_BODY = {"title": "Charged twice", "description": "My card was charged twice for invoice 4411, please refund."}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=100_000, help="tickets in the database (10000, 100000, 1000000)")
+    parser.add_argument("--database", help="database name (default cootrack_bench_<size>)")
+    parser.add_argument("--dsn", default="postgres://postgres@127.0.0.1:5432", help="server, without database")
+    parser.add_argument("--requests", type=int, default=40, help="timed requests per case")
+    parser.add_argument("--warmup", type=int, default=15, help="untimed requests per case first (reaches every worker)")
+    parser.add_argument("--creates", type=int, default=800, help="tickets created in the throughput test")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients in the throughput test")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+
+    database = args.database or f"cootrack_bench_{args.size}"
+    url = f"{args.dsn}/{database}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "project.settings.production",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SESSION_COOKIE_SECURE": "0",
+        "DJANGO_CSRF_COOKIE_SECURE": "0",
+        "API_THROTTLE_CREATE": "1000000/min",
+        "API_THROTTLE_CLASSIFY": "1000000/min",
+        "OPENAI_API_KEY": "",
+        "LOG_LEVEL": "WARNING",
+    }
+    prepare_database(args.dsn, database, args.size, env)
+    token = prepare_users(env)
+
+    port = free_port()
+    server_env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "DJANGO_MIGRATE_ON_START": "0"}
+    log = open(ROOT / "bench" / "gunicorn.log", "wb")  # noqa: SIM115
+    server = subprocess.Popen([str(ROOT / "bin" / "start-web")], cwd=ROOT, env=server_env, stdout=log, stderr=log)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, server)
+        client = Client(base, token)
+        client.login()
+        results = [measure(client, case, args.warmup, args.requests) for case in CASES]
+        results.append(measure_create(base, args.creates, args.clients, url))
+        results.append(measure_export(client, server.pid))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    queries = count_queries(env, token)
+    write_report(args, database, results, queries)
+
+
+# --- setup ----------------------------------------------------------------------------------------
+
+
+def manage(env, *args, capture=False):
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+    )
+
+
+def prepare_database(dsn: str, database: str, size: int, env: dict) -> None:
+    with psycopg.connect(f"{dsn}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            conn.execute(f'CREATE DATABASE "{database}"')
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "createcachetable")
+    manage(env, "seed_tickets", "--count", str(size))
+
+
+def prepare_users(env) -> str:
+    script = (
+        "from django.contrib.auth import get_user_model;"
+        "from rest_framework.authtoken.models import Token;"
+        "from django.contrib.auth.models import Group;"
+        "U = get_user_model();"
+        "u, _ = U.objects.get_or_create(username='bench', defaults={'is_staff': True});"
+        f"u.is_staff = True; u.set_password('{PASSWORD}'); u.save();"
+        "u.groups.add(Group.objects.get(name='Manager'));"
+        "print(Token.objects.get_or_create(user=u)[0].key)"
+    )
+    return manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1]
+
+
+def wait_ready(base: str, server) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited; see bench/gunicorn.log")
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not become ready in 120 s")
+
+
+class Client:
+    """urllib with a token for the API and a logged-in session (cookie jar) for the admin."""
+
+    def __init__(self, base: str, token: str):
+        self.base, self.token = base, token
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def login(self) -> None:
+        page = self.opener.open(self.base + "/admin/login/", timeout=30).read().decode()
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": csrf, "username": "bench", "password": PASSWORD, "next": "/admin/"}
+        ).encode()
+        request = urllib.request.Request(self.base + "/admin/login/", data=data, headers={"Referer": self.base})  # noqa: S310
+        self.opener.open(request, timeout=30).read()
+        if not any(c.name == "sessionid" for c in self.jar):
+            raise SystemExit("could not log in to the admin")
+
+    def call(self, method: str, path: str, who: str | None, body=None):
+        headers = {"Accept": "application/json"} if path.startswith("/api/") else {}
+        data = None
+        if body is not None:
+            data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+        if who == "token":
+            headers["Authorization"] = f"Token {self.token}"
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)  # noqa: S310
+        opener = self.opener if who == "session" else urllib.request.build_opener()
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.read()
+
+
+# --- measurements -----------------------------------------------------------------------------------
+
+
+def summary(name: str, times_ms: list[float], budget: float | None, **extra) -> dict:
+    times_ms = sorted(times_ms)
+    p95 = times_ms[min(len(times_ms) - 1, int(round(0.95 * len(times_ms))) - 1)]
+    return {
+        "name": name,
+        "n": len(times_ms),
+        "median": statistics.median(times_ms),
+        "p95": p95,
+        "budget": budget,
+    } | extra
+
+
+def measure(client: Client, case, warmup: int, requests: int) -> dict:
+    name, method, path, budget, who = case
+    body = CLASSIFY_BODY if method == "POST" else None
+    for _ in range(warmup):
+        client.call(method, path, who, body)
+    times, deadline = [], time.monotonic() + 120
+    for _ in range(requests):
+        started = time.perf_counter()
+        status, _ = client.call(method, path, who, body)
+        times.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise SystemExit(f"{name}: HTTP {status}")
+        if time.monotonic() > deadline:
+            break
+    return summary(name, times, budget, path=path)
+
+
+def measure_create(base: str, total: int, clients: int, database_url: str) -> dict:
+    """Anonymous creates from `clients` concurrent connections: throughput, latency, errors, and every 201 stored.
+
+    With wrk installed (Debian's package) it drives the load for 10 s, leaving the CPU to the server; without
+    it, `total` requests from Python threads (whose own CPU use lowers the figure on a 2-core machine).
+    """
+    if shutil.which("wrk"):
+        return measure_create_wrk(base, clients, database_url)
+    errors, times, lock = [], [], threading.Lock()
+
+    def one(i: int):
+        body = json.dumps({"title": f"Bench ticket {i}", "description": "The export page times out for our team."})
+        request = urllib.request.Request(  # noqa: S310
+            base + "/api/tickets/", data=body.encode(), headers={"Content-Type": "application/json"}, method="POST"
+        )
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                ok = response.status == 201
+        except (urllib.error.URLError, OSError):
+            ok = False
+        with lock:
+            times.append((time.perf_counter() - started) * 1000)
+            if not ok:
+                errors.append(i)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(one, range(total)))
+    elapsed = time.perf_counter() - started
+    return summary(f"create, {clients} concurrent clients", times, None, throughput=total / elapsed, errors=len(errors))
+
+
+def measure_create_wrk(base: str, clients: int, database_url: str) -> dict:
+    title = "Bench ticket (wrk)"
+    with psycopg.connect(database_url) as conn:
+        before = conn.execute("SELECT count(*) FROM tickets_ticket WHERE title = %s", [title]).fetchone()[0]
+    script = ROOT / "bench" / "create.lua"
+    command = [shutil.which("wrk"), "-t2", f"-c{clients}", "-d10s", "--timeout", "10s", "-s", str(script)]
+    output = subprocess.run(  # noqa: S603
+        [*command, f"{base}/api/tickets/"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    stats = json.loads(re.search(r"^WRK (.+)$", output, re.M).group(1))
+    with psycopg.connect(database_url) as conn:
+        after = conn.execute("SELECT count(*) FROM tickets_ticket WHERE title = %s", [title]).fetchone()[0]
+    errors = stats["status_errors"] + stats["socket_errors"]
+    return {
+        "name": f"create, {clients} concurrent clients (wrk, 10 s)",
+        "n": stats["requests"],
+        "median": stats["p50_ms"],
+        "p95": stats["p95_ms"],
+        "budget": None,
+        "throughput": stats["requests"] / stats["seconds"],
+        "errors": errors,
+        "stored": after - before,
+    }
+
+
+def rss_kb(pid: int) -> int:
+    """Resident memory of a process and its children (the gunicorn workers), in KiB."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        ppid = int(re.search(r"PPid:\s+(\d+)", status).group(1))
+        if int(proc.name) in (pid,) or ppid == pid or _is_descendant(ppid, pid):
+            match = re.search(r"VmRSS:\s+(\d+)", status)
+            total += int(match.group(1)) if match else 0
+    return total
+
+
+def _is_descendant(ppid: int, root: int) -> bool:
+    try:
+        status = Path(f"/proc/{ppid}/status").read_text()
+    except OSError:
+        return False
+    return int(re.search(r"PPid:\s+(\d+)", status).group(1)) == root
+
+
+def measure_export(client: Client, server_pid: int) -> dict:
+    """The whole table as CSV through the admin export: rows per second and the server's peak memory."""
+    before = rss_kb(server_pid)
+    peak, stop = [before], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak.append(rss_kb(server_pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    request = urllib.request.Request(client.base + "/admin/tickets/ticket/export/")  # noqa: S310
+    size = 0
+    with tempfile.TemporaryFile() as copy:
+        with client.opener.open(request, timeout=600) as response:
+            while chunk := response.read(1 << 20):
+                copy.write(chunk)
+                size += len(chunk)
+        elapsed = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+        copy.seek(0)
+        # Rows counted as CSV (descriptions contain line breaks), after the clock stopped.
+        rows = sum(1 for _ in csv.reader(io.TextIOWrapper(copy, encoding="utf-8-sig", newline="")))
+    return {
+        "name": "CSV export, all rows",
+        "n": 1,
+        "median": elapsed * 1000,
+        "p95": elapsed * 1000,
+        "budget": None,
+        "rows": rows - 1,
+        "rows_per_s": (rows - 1) / elapsed,
+        "bytes": size,
+        "rss_before_mb": before / 1024,
+        "rss_peak_mb": max(peak) / 1024,
+    }
+
+
+def count_queries(env: dict, token: str) -> dict[str, int]:
+    """SQL queries per request for each case, counted in-process with Django's test client."""
+    script = f"""
+import json
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.contrib.auth import get_user_model
+cases = {[(n, m, p, w) for n, m, p, _, w in CASES]!r}
+user = get_user_model().objects.get(username="bench")
+client = Client()
+client.force_login(user)
+out = {{}}
+for name, method, path, who in cases:
+    extra = {{"HTTP_AUTHORIZATION": "Token {token}"}} if who == "token" else {{}}
+    with CaptureQueriesContext(connection) as ctx:
+        if method == "POST":
+            client.post(path, {CLASSIFY_BODY!r}, content_type="application/json")
+        else:
+            client.get(path, **extra)
+    out[name] = len(ctx.captured_queries)
+print(json.dumps(out))
+"""
+    output = manage({**env, "DEBUG": "0"}, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1]
+    return json.loads(output)
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1)
+    except (OSError, AttributeError):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}"
+
+
+def write_report(args, database: str, results: list[dict], queries: dict[str, int]) -> None:
+    with psycopg.connect(f"{args.dsn}/{database}") as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+        tickets = conn.execute("SELECT count(*) FROM tickets_ticket").fetchone()[0]
+    lines = [
+        f"## {args.size:,} tickets: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Machine: {machine()}; PostgreSQL {pg}; gunicorn via `bin/start-web` with production settings "
+        f"({os.cpu_count() * 2 + 1} sync workers), over loopback. {tickets:,} tickets in the table after the run.",
+        f"Each case: {args.warmup} warm-up requests, then {args.requests} timed, one at a time.",
+        "",
+        "| case | median ms | p95 ms | budget ms (at 1M) | within | SQL queries |",
+        "| --- | ---: | ---: | ---: | :---: | ---: |",
+    ]
+    for r in results:
+        budget = r["budget"]
+        verdict = "" if budget is None else ("yes" if r["median"] <= budget and r["p95"] <= 2 * r["median"] else "NO")
+        extra = ""
+        if "throughput" in r:
+            stored = f", {r['stored']} stored" if "stored" in r else ""
+            extra = (
+                f" ({r['n']} requests, {r['throughput']:.0f} req/s, {r['errors']} errors{stored}; budget >= 250 req/s)"
+            )
+            verdict = "yes" if r["throughput"] >= 250 and r["errors"] == 0 else "NO"
+        if "rows_per_s" in r:
+            extra = (
+                f" ({r['rows']:,} rows, {r['rows_per_s']:,.0f} rows/s, {r['bytes'] / 2**20:.0f} MiB; server RSS "
+                f"{r['rss_before_mb']:.0f} MiB before, {r['rss_peak_mb']:.0f} MiB peak; budget >= 100k rows/s)"
+            )
+            verdict = "yes" if r["rows_per_s"] >= 100_000 else "NO"
+        lines.append(
+            f"| {r['name']}{extra} | {r['median']:.1f} | {r['p95']:.1f} | {budget if budget is not None else ''} "
+            f"| {verdict} | {queries.get(r['name'], '')} |"
+        )
+    section = "\n".join(lines) + "\n"
+    out = Path(args.out)
+    text = out.read_text() if out.exists() else HEADER
+    marker = f"## {args.size:,} tickets:"
+    # One section per size, replaced by the newest run.
+    text = re.sub(rf"{re.escape(marker)}.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n" + section
+    out.write_text(text)
+    print(section)
+
+
+HEADER = """# Benchmarks
+
+Produced by `bench/run --size N` (see the README). Medians and 95th percentiles of single requests over
+HTTP through gunicorn on PostgreSQL; the machines are shared, so compare ratios within one run. The
+budgets are those of the issue, for 1,000,000 tickets on a 2-core machine.
+"""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Every endpoint and admin page x every role, with the status each must get."""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tickets.tests.factories import TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "agent", "manager", "superuser")
+T = "{ticket}"
+
+# (method, path, body, status for (anonymous, agent, manager, superuser))
+TABLE = [
+    ("GET", "/healthz", None, (200, 200, 200, 200)),
+    ("GET", "/readyz", None, (200, 200, 200, 200)),
+    ("GET", "/api/schema/", None, (200, 200, 200, 200)),
+    ("GET", "/api/docs/", None, (200, 200, 200, 200)),
+    ("POST", "/api/tickets/", {"title": "t", "description": "d"}, (201, 201, 201, 201)),
+    ("POST", "/api/tickets/classify/", {"description": "d"}, (200, 200, 200, 200)),
+    ("GET", "/api/tickets/", None, (401, 200, 200, 200)),
+    ("GET", f"/api/tickets/{T}/", None, (401, 200, 200, 200)),
+    ("PATCH", f"/api/tickets/{T}/", {"status": "closed"}, (401, 200, 200, 200)),
+    ("DELETE", f"/api/tickets/{T}/", None, (401, 405, 405, 405)),
+    ("GET", "/api/tickets/stats/", None, (401, 200, 200, 200)),
+    ("GET", "/api/session/", None, (200, 200, 200, 200)),
+    ("GET", "/admin/", None, (302, 200, 200, 200)),
+    ("GET", "/admin/tickets/ticket/", None, (302, 200, 200, 200)),
+    ("GET", "/admin/tickets/ticket/add/", None, (302, 200, 200, 200)),
+    ("GET", f"/admin/tickets/ticket/{T}/change/", None, (302, 200, 200, 200)),
+    ("GET", f"/admin/tickets/ticket/{T}/history/", None, (302, 200, 200, 200)),
+    ("GET", f"/admin/tickets/ticket/{T}/delete/", None, (302, 403, 200, 200)),
+    ("POST", f"/admin/tickets/ticket/{T}/set-status/", {"status": "resolved"}, (302, 302, 302, 302)),
+    ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 200, 200)),
+    ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 200, 200)),
+    ("GET", "/admin/stats/", None, (302, 403, 200, 200)),
+    ("GET", "/admin/auth/user/", None, (302, 403, 403, 200)),
+    ("GET", "/admin/auth/group/", None, (302, 403, 403, 200)),
+    ("GET", "/admin/django_tasks_database/dbtaskresult/", None, (302, 403, 403, 200)),
+]  # fmt: skip
+
+
+@pytest.fixture
+def clients(agent, manager, django_user_model):
+    superuser = django_user_model.objects.create_superuser("root", "root@example.com", "root-pass-123")
+    made = {"anonymous": (Client(), APIClient())}
+    for role, user in (("agent", agent), ("manager", manager), ("superuser", superuser)):
+        web, api = Client(), APIClient()
+        web.force_login(user)
+        api.force_authenticate(user)
+        made[role] = (web, api)
+    return made
+
+
+@pytest.mark.parametrize(("method", "path", "body", "expected"), TABLE, ids=[f"{m} {p}" for m, p, _, _ in TABLE])
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_table(clients, role, method, path, body, expected):
+    ticket = TicketFactory()
+    path = path.replace(T, str(ticket.pk))
+    web, api = clients[role]
+    if path.startswith("/api/") and path not in ("/api/schema/", "/api/docs/", "/api/session/"):
+        response = getattr(api, method.lower())(path, body, format="json")
+    elif method == "POST":
+        response = web.post(path, body)
+    else:
+        response = web.generic(method, path)
+    assert response.status_code == expected[ROLES.index(role)], (role, method, path, response.status_code)

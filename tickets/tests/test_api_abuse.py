@@ -1,0 +1,98 @@
+"""Abuse of the public form and races between staff: honeypot, size limits, stale updates, concurrent changes."""
+
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tickets import services
+from tickets.models import Ticket, TicketEvent
+from tickets.tests.factories import TicketFactory
+
+URL = "/api/tickets/"
+
+
+@pytest.mark.django_db
+def test_honeypot_submissions_are_silently_dropped(api_client):
+    response = api_client.post(URL, {"title": "Cheap pills", "description": "Buy now", "website": "http://spam"})
+    assert response.status_code == 201
+    assert not Ticket.objects.exists()
+    assert api_client.post(URL, {"title": "Real", "description": "A person", "website": ""}).status_code == 201
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_oversized_bodies_get_413_before_being_read(api_client):
+    body = b'{"title": "t", "description": "' + b"x" * 400_000 + b'"}'
+    response = api_client.generic("POST", URL, body, content_type="application/json")
+    assert response.status_code == 413
+    assert "too large" in response.json()["detail"]
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_stale_update_is_refused_with_412(staff_client):
+    ticket = TicketFactory(status="open", priority="low")
+    etag = staff_client.get(f"{URL}{ticket.pk}/")["ETag"]
+    first = staff_client.patch(f"{URL}{ticket.pk}/", {"priority": "high"}, HTTP_IF_MATCH=etag)
+    assert first.status_code == 200
+    assert first["ETag"] != etag
+    stale = staff_client.patch(f"{URL}{ticket.pk}/", {"status": "closed"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale["ETag"] == first["ETag"]
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.status) == ("high", "open")
+    fresh = staff_client.patch(f"{URL}{ticket.pk}/", {"status": "closed"}, HTTP_IF_MATCH=stale["ETag"])
+    assert fresh.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_to_one_ticket_lose_no_history(django_user_model):
+    staff = [django_user_model.objects.create_user(f"s{i}", is_staff=True) for i in range(2)]
+    ticket = TicketFactory(status="open", priority="low", category="billing")
+    barrier = threading.Barrier(2)
+    changes = [
+        [{"status": "in_progress"}, {"status": "resolved"}, {"status": "closed"}],
+        [{"priority": "high"}, {"category": "technical"}, {"priority": "critical"}],
+    ]
+    errors = []
+
+    def work(i):
+        try:
+            client = APIClient()
+            client.force_authenticate(staff[i])
+            barrier.wait(timeout=10)
+            for change in changes[i]:
+                assert client.patch(f"{URL}{ticket.pk}/", change, format="json").status_code == 200
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority, ticket.category) == ("closed", "critical", "technical")
+    events = list(TicketEvent.objects.filter(ticket=ticket).exclude(field="created").order_by("id"))
+    assert len(events) == 6
+    # Each field's history is an unbroken chain: every change starts where the previous one ended.
+    for field, start in (("status", "open"), ("priority", "low"), ("category", "billing")):
+        chain = [(e.old_value, e.new_value) for e in events if e.field == field]
+        previous = start
+        for old, new in chain:
+            assert old == previous
+            previous = new
+
+
+@pytest.mark.django_db
+def test_service_refuses_stale_version():
+    ticket = TicketFactory(status="open")
+    version = services.ticket_version(ticket)
+    services.ticket_change_status(ticket=ticket, status="in_progress")
+    with pytest.raises(services.StaleTicket):
+        services.ticket_update(ticket=ticket, data={"status": "closed"}, expected_version=version)
