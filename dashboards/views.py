@@ -33,6 +33,7 @@ def dashboard_context(*, days: int) -> dict:
         ],
         "agreement_rows": [(Category(c).label, row) for c, row in figures["ai_agreement"].items()],
         "median_resolution": _human_duration(figures["median_resolution_time"]),
+        "median_title": f"Median time to resolve ({days} days)",
         "per_day_chart": json.dumps(
             {
                 "labels": [day.isoformat() for day, _ in per_day],

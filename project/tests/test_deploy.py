@@ -107,3 +107,50 @@ def test_start_worker_runs_queued_classification_jobs():
             proc.wait(timeout=30)
     assert Ticket.objects.filter(category="billing", ai_category="billing").count() == 3
     assert result.id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_job_runs_again_and_classifies_each_ticket_once():
+    from django_tasks_db.models import DBTaskResult
+
+    from tickets.models import TicketEvent
+    from tickets.tasks import classify_tickets
+
+    tickets = TicketFactory.create_batch(
+        1500, title="Refund", description="I was charged twice for one invoice", category="general"
+    )
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}):
+        classify_tickets.enqueue([t.pk for t in tickets])
+    env = production_env(WORKER_POLL_INTERVAL_S="0.1", WORKER_ID="worker-a")
+
+    def start():
+        return subprocess.Popen([str(ROOT / "bin" / "start-worker")], cwd=ROOT, env=env)  # noqa: S603
+
+    first = start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not Ticket.objects.filter(category="billing").exists():
+            time.sleep(0.05)
+        first.kill()  # mid-job: SIGKILL, no chance to clean up
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    done_before = Ticket.objects.filter(category="billing").count()
+    assert 0 < done_before < len(tickets), "the kill did not land mid-job; make the job longer"
+    assert DBTaskResult.objects.get().status == "RUNNING"
+
+    second = start()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and DBTaskResult.objects.get().status != "SUCCESSFUL":
+            assert second.poll() is None, "the worker exited"
+            time.sleep(0.2)
+    finally:
+        second.terminate()
+        second.wait(timeout=30)
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert Ticket.objects.filter(category="billing", ai_category="billing").count() == len(tickets)
+    # Re-running the job re-applied the same answer: one category change per ticket, never two.
+    changes = TicketEvent.objects.filter(field="category").values_list("ticket_id", flat=True)
+    assert len(changes) == len(set(changes)) == len(tickets)

@@ -16,9 +16,7 @@ XSS_TITLE = "<script>alert('x')</script><b>bold</b>"
 def test_manager_triages_in_the_admin(live_server, page, screenshot, manager):
     TicketFactory.create_batch(3, status="open", category="billing", priority="high")
     TicketFactory.create_batch(2, status="closed", category="technical", priority="low")
-    TicketFactory(
-        status="open", title="<script>alert('x')</script><b>bold</b>", description="<img src=x onerror=alert(1)>"
-    )
+    xss = TicketFactory(status="open", title=XSS_TITLE, description="<img src=x onerror=alert(1)>")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
@@ -48,8 +46,13 @@ def test_manager_triages_in_the_admin(live_server, page, screenshot, manager):
     screenshot("4-after-bulk-action")
     assert Ticket.objects.filter(status="in_progress").count() == 4
 
+    page.goto(f"{live_server.url}/admin/tickets/ticket/{xss.pk}/change/")
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    expect(page.locator("#id_description")).to_have_value("<img src=x onerror=alert(1)>")  # inert text
+    screenshot("5-change-page")
+
     page.locator('a[href="/admin/stats/"]').first.click()
     expect(page.locator('[data-figure="open_tickets"]')).to_have_text("0")
     expect(page.get_by_text("New tickets per day")).to_be_visible()
-    screenshot("5-dashboard")
+    screenshot("6-dashboard")
     assert dialogs == []  # no script in a ticket ever ran

@@ -1,0 +1,202 @@
+"""Mixed-traffic load test: N concurrent users for S seconds against gunicorn on PostgreSQL (loopback only).
+
+Each user loops over create / list / search / stats / patch; every loop is bounded in requests and time.
+Afterwards the database is checked against what the server acknowledged: every 201 is a stored ticket and every
+successful status change left exactly one history row. Figures go to docs/reliability.md.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench  # noqa: E402
+
+ACTIONS = [("create", 30), ("list", 20), ("search", 15), ("stats", 15), ("patch", 20)]
+STATUSES = ["open", "in_progress", "resolved", "closed"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--max-requests-per-user", type=int, default=5000)
+    parser.add_argument("--dsn", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--out", default=str(bench.ROOT / "docs" / "reliability.md"))
+    args = parser.parse_args()
+
+    database = f"cootrack_bench_{args.size}"
+    url = f"{args.dsn}/{database}"
+    env = bench.bench_env(url)
+    bench.prepare_database(args.dsn, database, args.size, env)
+    token = bench.prepare_users(env)
+    marker = f"load-{uuid.uuid4().hex[:8]}"
+
+    port = bench.free_port()
+    log = open(bench.ROOT / "bench" / "gunicorn.log", "wb")  # noqa: SIM115
+    server = subprocess.Popen(  # noqa: S603
+        [str(bench.ROOT / "bin" / "start-web")],
+        cwd=bench.ROOT,
+        env={**env, "HOST": "127.0.0.1", "PORT": str(port), "DJANGO_MIGRATE_ON_START": "0"},
+        stdout=log,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        bench.wait_ready(base, server)
+        results = run_load(base, token, marker, args.users, args.seconds, args.max_requests_per_user)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
+    report(args, url, marker, results)
+
+
+def run_load(base, token, marker, users, seconds, max_requests):
+    auth = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
+    lock = threading.Lock()
+    latencies, counts, errors = defaultdict(list), Counter(), Counter()
+    created, patched = [], Counter()  # ticket id -> successful status changes
+    deadline = time.monotonic() + seconds
+    names, weights = zip(*ACTIONS, strict=True)
+
+    def call(method, path, body=None, headers=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(base + path, data=data, method=method, headers=headers or {})  # noqa: S310
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as err:
+            return err.code, None
+        except OSError:
+            return "connection error", None
+
+    def user(n):
+        rng = random.Random(n)  # noqa: S311 (load mix, not secrets)
+        mine = []
+        for i in range(max_requests):
+            if time.monotonic() > deadline:
+                return
+            action = rng.choices(names, weights)[0]
+            if action == "patch" and not mine:
+                action = "create"
+            started = time.perf_counter()
+            if action == "create":
+                # All users share 127.0.0.1: the create throttle is raised for the run (see bench.bench_env).
+                body = {"title": f"{marker} user {n} #{i}", "description": "The export page times out again."}
+                status, payload = call("POST", "/api/tickets/", body)
+                ok = status == 201
+                if ok:
+                    mine.append([payload["id"], 0])
+                    with lock:
+                        created.append(payload["id"])
+            elif action == "list":
+                status, _ = call("GET", f"/api/tickets/?page={rng.randint(1, 20)}", headers=auth)
+                ok = status == 200
+            elif action == "search":
+                word = rng.choice(["export", "invoice", "password", "printer", "kaleidoscope"])
+                status, _ = call("GET", f"/api/tickets/?search={word}&status=open", headers=auth)
+                ok = status == 200
+            elif action == "stats":
+                status, _ = call("GET", "/api/tickets/stats/", headers=auth)
+                ok = status == 200
+            else:
+                ticket = rng.choice(mine)
+                ticket[1] = (ticket[1] + 1) % len(STATUSES)
+                status, _ = call("PATCH", f"/api/tickets/{ticket[0]}/", {"status": STATUSES[ticket[1]]}, auth)
+                ok = status == 200
+                if ok:
+                    with lock:
+                        patched[ticket[0]] += 1
+                else:
+                    ticket[1] = (ticket[1] - 1) % len(STATUSES)
+            with lock:
+                latencies[action].append((time.perf_counter() - started) * 1000)
+                counts[action] += 1
+                if not ok:
+                    errors[f"{action} {status}"] += 1
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 120)
+    return {
+        "elapsed": time.monotonic() - started,
+        "latencies": latencies,
+        "counts": counts,
+        "errors": errors,
+        "created": created,
+        "patched": patched,
+    }
+
+
+def report(args, url, marker, r):
+    with psycopg.connect(url) as conn:
+        stored = conn.execute("SELECT count(*) FROM tickets_ticket WHERE title LIKE %s", [f"{marker} %"]).fetchone()[0]
+        ids = list(r["patched"])
+        rows = conn.execute(
+            "SELECT ticket_id, count(*) FROM tickets_ticketevent WHERE field = 'status' AND ticket_id = ANY(%s) "
+            "GROUP BY ticket_id",
+            [ids],
+        ).fetchall()
+    history = dict(rows)
+    history_mismatch = sum(1 for tid, n in r["patched"].items() if history.get(tid, 0) != n)
+    total = sum(r["counts"].values())
+    failures = sum(r["errors"].values())
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    lines = [
+        f"## Load: {args.users} concurrent users for {args.seconds} s ({when} UTC)",
+        "",
+        f"`bench/load --size {args.size} --users {args.users} --seconds {args.seconds}`: gunicorn via `bin/start-web`, "
+        f"PostgreSQL with {args.size:,} seeded tickets, loopback. Mixed traffic: "
+        + ", ".join(f"{name} {weight}%" for name, weight in ACTIONS)
+        + ".",
+        "",
+        f"- requests: {total:,} in {r['elapsed']:.0f} s ({total / r['elapsed']:.0f} req/s), errors: {failures}"
+        + (f" ({dict(r['errors'])})" if r["errors"] else ""),
+        f"- tickets acknowledged with 201: {len(r['created']):,}; found in the database: {stored:,}; "
+        f"lost: {len(r['created']) - stored if stored <= len(r['created']) else 0}",
+        f"- status changes acknowledged: {sum(r['patched'].values()):,}; tickets whose history does not match: "
+        f"{history_mismatch}",
+        "",
+        "| action | requests | median ms | p95 ms |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, _ in ACTIONS:
+        times = sorted(r["latencies"][name])
+        if times:
+            p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+            lines.append(f"| {name} | {len(times):,} | {statistics.median(times):.1f} | {p95:.1f} |")
+    section = "\n".join(lines) + "\n"
+    out = Path(args.out)
+    text = out.read_text() if out.exists() else "# Reliability\n"
+    marker_line = "## Load:"
+    text = re.sub(rf"{re.escape(marker_line)}.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n" + section
+    out.write_text(text)
+    print(section)
+    if sum(r["errors"].values()) or stored != len(r["created"]) or history_mismatch:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,134 @@
+"""PostgreSQL restarted while clients create tickets: clean 503s during the outage, nothing acknowledged is lost,
+and the server recovers by itself. Runs against a private PostgreSQL cluster that the test starts and stops."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from project.tests.gunicorn_server import ROOT, free_port, request
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def as_postgres(*args, **kwargs):
+    """PostgreSQL refuses to run as root: its tools run as the postgres user."""
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, *args], check=True, capture_output=True, text=True, timeout=60, **kwargs)  # noqa: S603
+
+
+@pytest.fixture
+def private_postgres():
+    if not (PG_BIN / "initdb").exists():
+        raise pytest.UsageError(f"{PG_BIN}/initdb is missing: this test needs PostgreSQL 15's server binaries")
+    data = Path(tempfile.mkdtemp(prefix="cootrack-pg-"))
+    shutil.chown(data, "postgres", "postgres") if os.geteuid() == 0 else None
+    port = free_port()
+    as_postgres(str(PG_BIN / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres", "--no-sync")
+    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def pg_ctl(*args):
+        return as_postgres(
+            str(PG_BIN / "pg_ctl"), "-D", str(data / "db"), "-o", options, "-l", str(data / "log"), *args
+        )
+
+    pg_ctl("-w", "start")
+    with psycopg.connect(f"postgres://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
+        conn.execute("CREATE DATABASE cootrack")
+    try:
+        yield port, pg_ctl
+    finally:
+        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(data / "db"), "-m",  # noqa: S603, S607
+                        "immediate", "stop"], capture_output=True, timeout=60)  # fmt: skip
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def test_database_restart_during_ticket_creation(private_postgres):
+    port, pg_ctl = private_postgres
+    db_url = f"postgres://postgres@127.0.0.1:{port}/cootrack"
+    web_port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "project.settings.production",
+        "DJANGO_SECRET_KEY": "db-restart-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": db_url,
+        "API_THROTTLE_CREATE": "100000/min",
+        "HOST": "127.0.0.1",
+        "PORT": str(web_port),
+        "WEB_CONCURRENCY": "3",
+    }
+    base = f"http://127.0.0.1:{web_port}"
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([str(ROOT / "bin" / "start-web")], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                try:
+                    if request(base + "/readyz", timeout=2)[0] == 200:
+                        break
+                except OSError:
+                    time.sleep(0.3)
+            acknowledged, statuses, stop = [], [], threading.Event()
+
+            def client(n: int):
+                for i in range(400):  # bounded in count and, through `stop`, in time
+                    if stop.is_set():
+                        return
+                    body = {"title": f"Restart test {n}-{i}", "description": "Printer jam on floor two."}
+                    try:
+                        status, payload, _ = request(base + "/api/tickets/", "POST", body, timeout=10)
+                    except OSError:
+                        status, payload = "connection error", None
+                    statuses.append(status)
+                    if status == 201:
+                        acknowledged.append(payload["id"])
+                    time.sleep(0.02)
+
+            threads = [threading.Thread(target=client, args=(n,)) for n in range(3)]
+            for t in threads:
+                t.start()
+            time.sleep(2)
+            before_outage = len(acknowledged)
+            pg_ctl("-m", "fast", "-w", "stop")
+            time.sleep(2)
+            during = list(statuses)
+            pg_ctl("-w", "start")
+            time.sleep(3)
+            stop.set()
+            for t in threads:
+                t.join(timeout=30)
+            ready = request(base + "/readyz", timeout=5)[0]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        log.seek(0)
+        server_log = log.read().decode(errors="replace")
+
+    outage = during[len(during) // 2 :]
+    assert before_outage > 0 and ready == 200
+    assert 503 in outage, f"no clean 503 during the outage: {sorted(set(map(str, outage)))}"
+    assert 500 not in statuses, server_log[-3000:]
+    assert statuses[-1] == 201  # recovered without restarting the server
+    with psycopg.connect(db_url) as conn:
+        stored = {row[0] for row in conn.execute("SELECT id FROM tickets_ticket")}
+    lost = set(acknowledged) - stored
+    assert not lost, f"acknowledged but missing: {sorted(lost)}"
+    summary = {
+        "requests": len(statuses),
+        "created": len(acknowledged),
+        "status_503": statuses.count(503),
+        "other": sorted({str(s) for s in statuses} - {"201", "503"}),
+        "lost": len(lost),
+    }
+    print("DB-RESTART", json.dumps(summary))
