@@ -12,24 +12,9 @@ from django.db import connections
 from django.db.models import Case, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 
-from tickets.models import Ticket
+from tickets.models import TICKET_FIELDS, Ticket
 
-EXPORT_COLUMNS = (
-    "id",
-    "title",
-    "description",
-    "category",
-    "priority",
-    "status",
-    "submitter_email",
-    "created_at",
-    "updated_at",
-    "resolved_at",
-    "ai_category",
-    "ai_priority",
-    "ai_confidence",
-    "classified_by",
-)
+EXPORT_COLUMNS = TICKET_FIELDS
 # Text a customer typed; a leading = + - @ would run as a formula in a spreadsheet, so it gets a quote.
 FREE_TEXT_COLUMNS = ("title", "description", "submitter_email")
 UTF8_BOM = "\ufeff".encode()  # lets spreadsheet programs detect UTF-8

@@ -33,6 +33,24 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# A ticket's public columns, in one order for the API, the CSV export and bulk loads.
+TICKET_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "category",
+    "priority",
+    "status",
+    "submitter_email",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "ai_category",
+    "ai_priority",
+    "ai_confidence",
+    "classified_by",
+)
+
 # Statuses that count as "done" for resolution time.
 DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 

@@ -10,7 +10,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from tickets.classifier import Classification, classify
-from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
+from tickets.models import DONE_STATUSES, TICKET_FIELDS, Status, Ticket, TicketEvent
 
 UPDATABLE_FIELDS = frozenset({"title", "description", "category", "priority", "status", "submitter_email"})
 TRACKED_FIELDS = (TicketEvent.Field.STATUS, TicketEvent.Field.CATEGORY, TicketEvent.Field.PRIORITY)
@@ -218,22 +218,7 @@ def _user(actor: User):
 
 BULK_CHUNK = 20_000
 EVENT_COPY_COLUMNS = ("ticket_id", "field", "old_value", "new_value", "created_at")
-TICKET_COPY_COLUMNS = (
-    "id",
-    "title",
-    "description",
-    "category",
-    "priority",
-    "status",
-    "submitter_email",
-    "created_at",
-    "updated_at",
-    "resolved_at",
-    "ai_category",
-    "ai_priority",
-    "ai_confidence",
-    "classified_by",
-)
+TICKET_COPY_COLUMNS = TICKET_FIELDS
 
 
 @transaction.atomic

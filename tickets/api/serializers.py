@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from tickets.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Priority, Status, Ticket
+from tickets.models import DESCRIPTION_MAX_LENGTH, TICKET_FIELDS, TITLE_MAX_LENGTH, Category, Priority, Status, Ticket
 from tickets.validators import validate_storable_text
 
 
@@ -18,22 +18,7 @@ class TicketSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Ticket
-        fields = [
-            "id",
-            "title",
-            "description",
-            "category",
-            "priority",
-            "status",
-            "submitter_email",
-            "created_at",
-            "updated_at",
-            "resolved_at",
-            "ai_category",
-            "ai_priority",
-            "ai_confidence",
-            "classified_by",
-        ]
+        fields = list(TICKET_FIELDS)
         read_only_fields = fields
 
 

@@ -107,40 +107,29 @@ export function TicketForm() {
           {(props) => <input {...props} type="email" value={values.submitter_email} onChange={set("submitter_email")} />}
         </Field>
         <div className="row">
-          <Field
-            id="category"
-            label="Category"
-            error={errors.category}
-            hint={suggested("category") ? "Suggested from your description" : undefined}
-          >
-            {(props) => (
-              <select {...props} value={shown.category} onChange={set("category")} data-suggested={suggested("category") ? "true" : undefined}>
-                <option value="">Let us decide</option>
-                {CATEGORIES.map(([value, text]) => (
-                  <option key={value} value={value}>
-                    {text}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field
-            id="priority"
-            label="Priority"
-            error={errors.priority}
-            hint={suggested("priority") ? "Suggested from your description" : undefined}
-          >
-            {(props) => (
-              <select {...props} value={shown.priority} onChange={set("priority")} data-suggested={suggested("priority") ? "true" : undefined}>
-                <option value="">Let us decide</option>
-                {PRIORITIES.map(([value, text]) => (
-                  <option key={value} value={value}>
-                    {text}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          {[
+            ["category", "Category", CATEGORIES],
+            ["priority", "Priority", PRIORITIES],
+          ].map(([name, text, choices]) => (
+            <Field
+              key={name}
+              id={name}
+              label={text}
+              error={errors[name]}
+              hint={suggested(name) ? "Suggested from your description" : undefined}
+            >
+              {(props) => (
+                <select {...props} value={shown[name]} onChange={set(name)} data-suggested={suggested(name) ? "true" : undefined}>
+                  <option value="">Let us decide</option>
+                  {choices.map(([value, choiceText]) => (
+                    <option key={value} value={value}>
+                      {choiceText}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ))}
         </div>
         <div className="honeypot" aria-hidden="true">
           <label htmlFor="website">Leave this field empty</label>
