@@ -79,20 +79,11 @@ class UrgencySignals(TransformerMixin, BaseEstimator):
         return sparse.csr_matrix(np.asarray(rows) * self.weight)
 
 
-def _features(*, signals: bool) -> FeatureUnion:
-    parts = [
-        (
-            "words",
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", strip_accents="unicode"),
-        ),
-        (
-            "chars",
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, max_features=60000),
-        ),
-    ]
-    if signals:
-        parts.append(("signals", UrgencySignals(weight=1.0)))
-    return FeatureUnion(parts)
+def _features() -> FeatureUnion:
+    """Word and character n-grams, then the urgency signals as the last columns (see ``_text_columns``)."""
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", strip_accents="unicode")
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, max_features=60000)
+    return FeatureUnion([("words", words), ("chars", chars), ("signals", UrgencySignals(weight=1.0))])
 
 
 class LocalModel:
@@ -130,7 +121,7 @@ def _text_columns(matrix):
 
 def train(examples: Iterable[Example]) -> LocalModel:
     examples = [e for e in examples if e.text]
-    features = _features(signals=True).fit([e.text for e in examples])
+    features = _features().fit([e.text for e in examples])
     matrix = features.transform([e.text for e in examples])
     category_clf = LogisticRegression(C=10.0, max_iter=2000).fit(_text_columns(matrix), [e.category for e in examples])
     labelled = [i for i, e in enumerate(examples) if e.priority]

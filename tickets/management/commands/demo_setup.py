@@ -40,4 +40,4 @@ class Command(BaseCommand):
             for title, description in DEMO_TICKETS:
                 services.ticket_create(title=title, description=description)
             self.stdout.write(f"Created {len(DEMO_TICKETS)} demo tickets.")
-        self.stdout.write("Open http://127.0.0.1:8000/ (app), /admin/ (staff), /api/docs/ (API).")
+        self.stdout.write("Pages: / (submit a ticket), /admin/ (staff), /api/docs/ (API).")
