@@ -29,7 +29,7 @@ from tickets.classifier import classify
 from tickets.export import export_csv
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.resources import TicketResource
-from tickets.tasks import INLINE_CLASSIFY_LIMIT, classify_tickets
+from tickets.tasks import classify_tickets, inline_classify_limit
 
 STATUS_COLOURS = {"open": "info", "in_progress": "warning", "resolved": "success", "closed": "default"}
 PRIORITY_COLOURS = {"low": "default", "medium": "info", "high": "warning", "critical": "danger"}
@@ -276,8 +276,9 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
 
     @action(description="Classify with AI", permissions=["change"])
     def classify_with_ai(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True)[: INLINE_CLASSIFY_LIMIT + 1])
-        if len(ids) > INLINE_CLASSIFY_LIMIT:
+        limit = inline_classify_limit()
+        ids = list(queryset.values_list("pk", flat=True)[: limit + 1])
+        if len(ids) > limit:
             ids = list(queryset.values_list("pk", flat=True))
             classify_tickets.enqueue(ids, overwrite=True, actor_id=request.user.pk)
             self.message_user(

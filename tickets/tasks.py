@@ -7,8 +7,16 @@ from tickets import services
 from tickets.classifier import classify
 from tickets.models import Ticket
 
-# A request classifies at most this many tickets itself; more go to a background job.
+# A request classifies at most a page of tickets itself with the local model (~2 ms each), and only a few when
+# an LLM answers (up to CLASSIFIER_TIMEOUT_S each); more go to a background job, never a long request.
 INLINE_CLASSIFY_LIMIT = 25
+INLINE_CLASSIFY_LIMIT_WITH_LLM = 5
+
+
+def inline_classify_limit() -> int:
+    from tickets.classifier.client import llm_configured
+
+    return INLINE_CLASSIFY_LIMIT_WITH_LLM if llm_configured() else INLINE_CLASSIFY_LIMIT
 
 
 @task()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tickets.classifier.prompts import PROMPT_VERSION
 from tickets.models import Ticket, TicketEvent
 from tickets.tests.factories import TicketFactory
 
@@ -213,6 +214,15 @@ class TestClassification:
         assert "30 ticket(s) queued for AI classification" in response.content.decode()
         # The test settings run jobs immediately; in production `manage.py db_worker` runs them.
         assert set(Ticket.objects.values_list("category", flat=True)) == {"billing"}
+
+    def test_with_an_llm_more_than_a_few_tickets_go_to_the_background(self, agent_client, llm):
+        llm.answer({"category": "billing", "priority": "low", "confidence": 0.9})
+        tickets = TicketFactory.create_batch(6, title="Refund", description="I was charged twice", category="general")
+        response = agent_client.post(
+            CHANGELIST, {"action": "classify_with_ai", "_selected_action": [t.pk for t in tickets]}, follow=True
+        )
+        assert "6 ticket(s) queued for AI classification" in response.content.decode()
+        assert set(Ticket.objects.values_list("classified_by", flat=True)) == {f"llm:fake-model@{PROMPT_VERSION}"}
 
 
 class TestPermissions:
