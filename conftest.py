@@ -34,9 +34,11 @@ def _isolated_classifier_state(settings):
     """Each test starts with a closed circuit breaker and an empty throttle cache."""
     from django.core.cache import cache
 
+    from tickets.classifier import client
     from tickets.classifier.service import breaker
 
     breaker.reset()
+    client._schema_refused.clear()
     cache.clear()
     yield
     breaker.reset()

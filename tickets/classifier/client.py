@@ -8,7 +8,7 @@ import openai
 from django.conf import settings
 
 from tickets.classifier.parsing import parse_answer
-from tickets.classifier.prompts import RESPONSE_FORMAT, SYSTEM_PROMPT, user_message
+from tickets.classifier.prompts import JSON_MODE, RESPONSE_FORMAT, SYSTEM_PROMPT, user_message
 from tickets.models import Category, Priority
 
 
@@ -59,22 +59,32 @@ def get_client() -> tuple[openai.OpenAI, _Config]:
         return _client, config
 
 
+# Servers that refuse JSON-schema output (HTTP 400 naming response_format) get plain JSON mode instead,
+# remembered per process and per endpoint so the refusal costs one round trip once.
+_schema_refused: set[tuple[str | None, str]] = set()
+
+
 def complete(title: str, description: str) -> tuple[Category, Priority, float, str]:
     """Ask the LLM; returns (category, priority, confidence, model) or raises ``LLMUnavailable``."""
     if not llm_configured():
         raise LLMUnavailable("no API key")
     client, config = get_client()
+    endpoint = (config.base_url, config.model)
     started = time.monotonic()
+    messages = [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": user_message(title, description)},
+    ]
+    response_format = JSON_MODE if endpoint in _schema_refused else RESPONSE_FORMAT
     try:
-        response = client.chat.completions.create(
-            model=config.model,
-            messages=[
-                {"role": "system", "content": SYSTEM_PROMPT},
-                {"role": "user", "content": user_message(title, description)},
-            ],
-            response_format=RESPONSE_FORMAT,
-            temperature=0,
-        )
+        try:
+            response = _create(client, config, messages, response_format, config.timeout)
+        except openai.BadRequestError as exc:
+            remaining = config.timeout - (time.monotonic() - started)
+            if response_format is JSON_MODE or "response_format" not in str(exc) or remaining <= 0.2:
+                raise
+            _schema_refused.add(endpoint)
+            response = _create(client, config, messages, JSON_MODE, remaining)
     except Exception as exc:  # noqa: BLE001  any SDK, network or decoding failure means "no LLM answer"
         raise LLMUnavailable(type(exc).__name__) from exc
     if time.monotonic() - started > config.timeout:
@@ -88,3 +98,13 @@ def complete(title: str, description: str) -> tuple[Category, Priority, float, s
     except ValueError as exc:
         raise LLMUnavailable(f"invalid answer: {exc}") from exc
     return category, priority, confidence, response.model or config.model
+
+
+def _create(client: openai.OpenAI, config: _Config, messages, response_format, timeout: float):
+    return client.chat.completions.create(
+        model=config.model,
+        messages=messages,
+        response_format=response_format,
+        temperature=0,
+        timeout=timeout,
+    )

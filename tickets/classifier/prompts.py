@@ -48,6 +48,10 @@ RESPONSE_FORMAT = {
 }
 
 
+# For servers without JSON-schema support: still one JSON object, checked by parsing.py.
+JSON_MODE = {"type": "json_object"}
+
+
 def user_message(title: str, description: str) -> str:
     # The markers fence the customer's text; a copy of a marker inside it is neutralised.
     def fence(text: str) -> str:

@@ -14,6 +14,7 @@ class FakeLLM:
         self.status = 200
         self.raw: bytes | None = None
         self.delay = 0.0
+        self.refuse_json_schema = False  # answer 400 to response_format json_schema, as some servers do
         self.model = "fake-model"
         self.requests: list[dict] = []
         self.server: ThreadingHTTPServer | None = None
@@ -53,22 +54,23 @@ def start(fake: FakeLLM) -> ThreadingHTTPServer:
             length = int(self.headers.get("Content-Length") or 0)
             payload = self.rfile.read(length)
             try:
-                fake.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": {k.lower(): v for k, v in self.headers.items()},
-                        "json": json.loads(payload),
-                    }
-                )
+                body_json = json.loads(payload)
             except ValueError:
-                fake.requests.append(
-                    {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "json": None}
-                )
+                body_json = None
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            fake.requests.append({"path": self.path, "headers": headers, "json": body_json})
             if fake.delay:
                 time.sleep(fake.delay)
-            body = fake.body() if fake.status == 200 else b'{"error": {"message": "boom", "type": "server_error"}}'
+            status = fake.status
+            body = fake.body() if status == 200 else b'{"error": {"message": "boom", "type": "server_error"}}'
+            schema_requested = ((body_json or {}).get("response_format") or {}).get("type") == "json_schema"
+            if fake.refuse_json_schema and schema_requested:
+                status = 400
+                body = json.dumps(
+                    {"error": {"message": "response_format json_schema is not supported", "type": "invalid_request"}}
+                ).encode()
             try:
-                self.send_response(fake.status)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
