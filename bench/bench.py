@@ -29,7 +29,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from project.tests.gunicorn_server import free_port  # noqa: E402
+from project.tests.gunicorn_server import free_port, wait_until_ready  # noqa: E402
 
 SECRET = "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 (throwaway)
 PASSWORD = "bench-pass-123"  # noqa: S105 (a throwaway user in a throwaway database)
@@ -153,17 +153,10 @@ def prepare_users(env) -> str:
 
 
 def wait_ready(base: str, server) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn exited; see bench/gunicorn.log")
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("gunicorn did not become ready in 120 s")
+    try:
+        wait_until_ready(base, server, timeout=120)
+    except RuntimeError as exc:
+        raise SystemExit(f"gunicorn is not ready: {exc}; see bench/gunicorn.log") from exc
 
 
 class Client:

@@ -114,7 +114,6 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
     inlines = [TicketEventInline]
     actions = ["mark_open", "mark_in_progress", "mark_resolved", "mark_closed", "classify_with_ai"]
     readonly_fields = [
-        "status_badge",
         "created_at",
         "updated_at",
         "resolved_at",

@@ -4,10 +4,10 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
+from tickets.selectors import capped_count
+
 # Below this many rows an exact count is cheap, and always right.
 EXACT_COUNT_BELOW = 100_000
-
-
 # A filtered or searched changelist counts at most this far ("10000" then means "10000 or more").
 FILTERED_COUNT_CAP = 10_000
 
@@ -20,16 +20,18 @@ class EstimatedCountPaginator(Paginator):
     def count(self):
         queryset = self.object_list
         query = getattr(queryset, "query", None)
-        if query is not None and not query.where and connections[queryset.db].vendor == "postgresql":
-            with connections[queryset.db].cursor() as cursor:
+        if query is None:
+            return super().count
+        if query.where:
+            return capped_count(queryset, FILTERED_COUNT_CAP)[0]
+        connection = connections[queryset.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
                     [queryset.model._meta.db_table],
                 )
                 row = cursor.fetchone()
-            estimate = row[0] if row else -1
-            if estimate is not None and estimate >= EXACT_COUNT_BELOW:
-                return estimate
-        if query is not None and query.where:
-            return queryset.order_by().values("pk")[:FILTERED_COUNT_CAP].count()
+            if row and row[0] >= EXACT_COUNT_BELOW:
+                return row[0]
         return super().count

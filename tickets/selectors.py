@@ -63,8 +63,13 @@ def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> t
         return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True
     if not search:
         return queryset.count(), True
-    capped = queryset.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
-    return min(capped, SEARCH_COUNT_CAP), capped <= SEARCH_COUNT_CAP
+    return capped_count(queryset, SEARCH_COUNT_CAP)
+
+
+def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
+    """(count, exact): counts at most ``cap`` rows, so a query matching 300,000 rows stops early."""
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(counted, cap), counted <= cap
 
 
 def avg_per_day(total: int, first_created_at) -> float:

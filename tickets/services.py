@@ -5,7 +5,7 @@ from itertools import islice
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
@@ -230,8 +230,6 @@ def ticket_bulk_load(*, tickets: Iterable, classified_by: str, progress=None) ->
     (old status, new status, when). The CHECK constraints still guard every row; the counters triggers
     still keep the stats exact. Returns how many tickets were loaded.
     """
-    from django.db import connection
-
     with connection.cursor() as cursor:
         # New ids are taken in one block; concurrent writers wait for this load to commit.
         cursor.execute("LOCK TABLE tickets_ticket IN SHARE ROW EXCLUSIVE MODE")

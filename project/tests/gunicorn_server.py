@@ -50,22 +50,31 @@ def gunicorn(extra_env: dict[str, str] | None = None, workers: int = 2):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError("gunicorn did not start: " + log.read().decode()[-2000:])
-            time.sleep(0.2)
+        try:
+            wait_until_ready(base, proc, path="/healthz", timeout=30)
+        except RuntimeError as exc:
+            log.seek(0)
+            raise RuntimeError(f"gunicorn did not start ({exc}): {log.read().decode()[-2000:]}") from exc
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+def wait_until_ready(base: str, proc: subprocess.Popen, *, path: str = "/readyz", timeout: float = 60) -> None:
+    """Poll ``base + path`` until it answers 200; fail as soon as the server exits, or after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with status {proc.returncode}")
+        try:
+            if request(base + path, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{base}{path} did not answer 200 within {timeout:.0f} s")
 
 
 def request(url: str, method: str = "GET", body=None, headers: dict | None = None, timeout: float = 10):

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from project.tests.gunicorn_server import ROOT, free_port, request
+from project.tests.gunicorn_server import ROOT, free_port, request, wait_until_ready
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -72,13 +72,7 @@ def test_database_restart_during_ticket_creation(private_postgres):
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen([str(ROOT / "bin" / "start-web")], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
         try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                try:
-                    if request(base + "/readyz", timeout=2)[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.3)
+            wait_until_ready(base, server, timeout=90)
             acknowledged, statuses, stop = [], [], threading.Event()
 
             def client(n: int):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from project.tests.gunicorn_server import ROOT, database_url, free_port, request
+from project.tests.gunicorn_server import ROOT, database_url, free_port, request, wait_until_ready
 from tickets.models import Ticket
 from tickets.tests.factories import TicketFactory
 
@@ -62,15 +62,8 @@ def test_start_web_migrates_and_serves_ready_with_json_logs():
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([str(ROOT / "bin" / "start-web")], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
         try:
-            deadline = time.monotonic() + 60
-            status = None
-            while time.monotonic() < deadline and proc.poll() is None:
-                try:
-                    status, body, _ = request(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                    if status == 200:
-                        break
-                except OSError:
-                    time.sleep(0.3)
+            wait_until_ready(f"http://127.0.0.1:{port}", proc)
+            status, body, _ = request(f"http://127.0.0.1:{port}/readyz")
             assert status == 200 and body == {"status": "ok", "database": "ok"}
             assert request(f"http://127.0.0.1:{port}/api/tickets/")[0] == 401
             status, page, _ = request(f"http://127.0.0.1:{port}/admin/login/")
