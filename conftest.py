@@ -31,7 +31,7 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _isolated_classifier_state(settings):
-    """Each test starts with a closed circuit breaker and an empty throttle cache."""
+    """Each test starts with a closed circuit breaker and an empty cache (login lockouts)."""
     from django.core.cache import cache
 
     from tickets.classifier import client

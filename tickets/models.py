@@ -182,3 +182,20 @@ class TicketCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}/{self.priority}/{self.status}/{self.ai}: {self.n}"
+
+
+class RateCounter(models.Model):
+    """Requests from one client to one throttled endpoint, in the current and the previous time window.
+
+    Written by one upsert per request (``services.rate_counter_hit``); on PostgreSQL the table is UNLOGGED,
+    so counting costs no WAL flush, and a crash only resets the counts.
+    """
+
+    key = models.CharField(primary_key=True, max_length=200)
+    period = models.PositiveIntegerField()  # seconds
+    started = models.BigIntegerField()  # the current window's start, in seconds since the epoch
+    hits = models.PositiveIntegerField()
+    previous = models.PositiveIntegerField()  # hits in the window before
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits} (+{self.previous} before)"

@@ -141,7 +141,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
-# Anonymous submissions and classifications per client address (DRF rate syntax, e.g. "30/min").
+# Anonymous submissions and classifications per client address (DRF rate syntax, e.g. "30/min"), counted in
+# a sliding window in the database (tickets/api/throttles.py).
 API_THROTTLE_CREATE = env.str("API_THROTTLE_CREATE", default="30/min")
 API_THROTTLE_CLASSIFY = env.str("API_THROTTLE_CLASSIFY", default="60/min")
 

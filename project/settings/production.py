@@ -23,7 +23,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Throttle counters and login lockouts shared by every worker and replica (the table is made by bin/start-web).
+# Failed-login counts shared by every worker and replica (the table is made by bin/start-web). The API's
+# throttle counters have their own table (tickets.RateCounter), whatever the cache.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cootrack_cache")}
 
 # One JSON object per line on stdout, ready for any log collector.

@@ -1,7 +1,15 @@
-"""Anonymous create and classify are limited per client address; staff are never throttled."""
+"""Anonymous create and classify are limited per client address; staff are never throttled.
+
+The counts live in the database (``RateCounter``), so every worker and replica shares them, and cost one
+upsert per request. The limit is a sliding window: the previous window's requests count in proportion to
+how much of it still overlaps the last ``period`` seconds. Refused requests count too, so a client that
+keeps retrying stays refused until it slows down.
+"""
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from tickets import services
 
 
 class _AnonymousPerAddressThrottle(SimpleRateThrottle):
@@ -16,6 +24,24 @@ class _AnonymousPerAddressThrottle(SimpleRateThrottle):
             return None
         # get_ident honours X-Forwarded-For only for NUM_PROXIES (TRUSTED_PROXY_COUNT) hops.
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        if self.rate is None or (key := self.get_cache_key(request, view)) is None:
+            return True
+        limit, period, now = self.num_requests, self.duration, self.timer()
+        hits, previous = services.rate_counter_hit(key=key, period=period, now=now)
+        elapsed = (now % period) / period  # how far into the current window we are, 0..1
+        if previous * (1 - elapsed) + hits <= limit:
+            return True
+        # When would one more request fit? Later in this window as the previous one fades, or in the next.
+        if previous and hits < limit:
+            self.retry_after = ((1 - (limit - hits - 1) / previous) - elapsed) * period
+        else:
+            self.retry_after = (1 - elapsed + max(0.0, 1 - (limit - 1) / hits)) * period
+        return False
+
+    def wait(self):
+        return self.retry_after
 
 
 class TicketCreateThrottle(_AnonymousPerAddressThrottle):

@@ -1,0 +1,115 @@
+"""The anonymous create/classify limit: a sliding window counted in the database, shared by every worker."""
+
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tickets import services
+from tickets.api.throttles import TicketCreateThrottle
+from tickets.models import RateCounter, Ticket
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/tickets/"
+PAYLOAD = {"title": "Printer", "description": "The printer on floor two jams."}
+WINDOW_START = 1_800_000_000  # a minute boundary, in seconds since the epoch
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, set by the test (seconds since the epoch)."""
+    now = [WINDOW_START]
+    monkeypatch.setattr(TicketCreateThrottle, "timer", lambda self: now[0])
+    return now
+
+
+def post(client, address="10.1.0.1"):
+    return client.post(URL, PAYLOAD, REMOTE_ADDR=address)
+
+
+def test_the_previous_window_fades_out_instead_of_resetting(api_client, settings, clock):
+    settings.API_THROTTLE_CREATE = "4/min"
+    clock[0] = WINDOW_START + 50
+    assert [post(api_client).status_code for _ in range(4)] == [201] * 4
+    # A fixed window would allow 4 more at the minute boundary; the sliding one still counts 90 % of the
+    # last minute's 4 at 6 s into the next: 4 * 0.9 + 1 = 4.6 > 4.
+    clock[0] = WINDOW_START + 66
+    refused = post(api_client)
+    assert refused.status_code == 429
+    # One more fits once 4 * (1 - f) + 2 <= 4, half way through this minute: 24 s from now.
+    assert refused["Retry-After"] == "24"
+    clock[0] = WINDOW_START + 90
+    assert post(api_client).status_code == 201
+    assert Ticket.objects.count() == 5
+
+
+def test_a_client_that_keeps_retrying_waits_longer(api_client, settings, clock):
+    settings.API_THROTTLE_CREATE = "2/min"
+    clock[0] = WINDOW_START + 10
+    responses = [post(api_client) for _ in range(5)]
+    assert [r.status_code for r in responses] == [201, 201, 429, 429, 429]
+    # 5 hits this minute: the rest of it (50 s), then until 5 * (1 - f) + 1 <= 2 next minute (48 s).
+    assert responses[-1]["Retry-After"] == "98"
+    clock[0] = WINDOW_START + 108
+    assert post(api_client).status_code == 201
+    assert Ticket.objects.count() == 3
+
+
+def test_each_address_and_endpoint_has_its_own_count(api_client, settings, clock):
+    settings.API_THROTTLE_CREATE = "1/min"
+    settings.API_THROTTLE_CLASSIFY = "1/min"
+    assert post(api_client, "10.1.0.1").status_code == 201
+    assert post(api_client, "10.1.0.2").status_code == 201
+    assert api_client.post(f"{URL}classify/", PAYLOAD, REMOTE_ADDR="10.1.0.1").status_code == 200
+    assert post(api_client, "10.1.0.1").status_code == 429
+    assert set(RateCounter.objects.values_list("key", flat=True)) == {
+        "throttle_ticket_create_10.1.0.1",
+        "throttle_ticket_create_10.1.0.2",
+        "throttle_ticket_classify_10.1.0.1",
+    }
+
+
+def test_counts_forget_windows_nobody_needs_and_prune_them(monkeypatch):
+    assert services.rate_counter_hit(key="a", period=60, now=WINDOW_START + 1) == (1, 0)
+    assert services.rate_counter_hit(key="a", period=60, now=WINDOW_START + 59) == (2, 0)
+    assert services.rate_counter_hit(key="a", period=60, now=WINDOW_START + 61) == (1, 2)
+    assert services.rate_counter_hit(key="a", period=60, now=WINDOW_START + 200) == (1, 0)
+    services.rate_counter_hit(key="b", period=60, now=WINDOW_START + 200)
+    monkeypatch.setattr(services, "RATE_COUNTER_PRUNE_CHANCE", 1.0)
+    services.rate_counter_hit(key="c", period=60, now=WINDOW_START + 300)
+    # "a" and "b" last counted in the window starting at +180, which no longer matters at +300.
+    assert list(RateCounter.objects.values_list("key", flat=True)) == ["c"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_from_many_connections_are_all_counted():
+    threads, per_thread, errors = 6, 25, []
+    barrier = threading.Barrier(threads)
+
+    def work():
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(per_thread):
+                services.rate_counter_hit(key="shared", period=3600, now=WINDOW_START)
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(timeout=60)
+    assert errors == []
+    assert RateCounter.objects.get(key="shared").hits == threads * per_thread
+
+
+def test_staff_are_not_counted(staff_user, settings):
+    settings.API_THROTTLE_CREATE = "1/min"
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    assert [client.post(URL, PAYLOAD).status_code for _ in range(3)] == [201] * 3
+    assert not RateCounter.objects.exists()
