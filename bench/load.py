@@ -45,7 +45,7 @@ def main():
     env = bench.bench_env(url)
     bench.prepare_database(args.dsn, database, args.size, env)
     token = bench.prepare_users(env)
-    marker = f"load-{uuid.uuid4().hex[:8]}"
+    marker = f"{bench.CREATED_PREFIX} load {uuid.uuid4().hex[:8]}"
 
     port = bench.free_port()
     log = open(bench.ROOT / "bench" / "gunicorn.log", "wb")  # noqa: SIM115

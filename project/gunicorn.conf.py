@@ -17,11 +17,12 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Load the classifier once per worker at boot rather than on the first request.
-preload_app = False
+# The application and the local classifier are loaded once, in the master, before the workers fork: they
+# boot in a moment (also when recycled after max_requests) and share the model's memory.
+preload_app = True
 
 
-def post_worker_init(worker):
+def when_ready(server):
     from tickets.classifier import local
 
     local.get_model()

@@ -1,10 +1,12 @@
-"""The local model: TF-IDF features plus urgency signals, two linear classifiers. Loaded once per process.
+"""The local model: TF-IDF features plus urgency signals, two linear classifiers. Loaded once per process
+(in gunicorn, once in the master before the workers fork).
 
 It is trained from ``data/training.csv`` (shipped with the code) on first use, or loaded from
 ``settings.CLASSIFIER_MODEL_PATH`` when ``manage.py train_classifier`` has written a retrained one.
 """
 
 import csv
+import functools
 import hashlib
 import logging
 import re
@@ -154,23 +156,43 @@ def shipped_examples() -> list[Example]:
 
 _lock = threading.Lock()
 _model: LocalModel | None = None
+_stamp: tuple[int, int] | None = None  # the model file's (mtime, size) when _model was chosen; None: no file
 
 
 def get_model() -> LocalModel:
-    """The process's model: the retrained file if there is a usable one, else trained from the shipped data."""
-    global _model
-    if _model is None:
+    """The process's model: the retrained file if there is a usable one, else trained from the shipped data.
+
+    A file that ``train_classifier`` writes later, from any process, is used from the next prediction on:
+    gunicorn's workers fork from a master that loaded the model once, so a restart alone would not do.
+    """
+    global _model, _stamp
+    stamp = _file_stamp()
+    if _model is None or stamp != _stamp:
         with _lock:
-            if _model is None:
-                _model = _load_saved() or train(shipped_examples())
+            if _model is None or stamp != _stamp:
+                _model = (_load_saved() if stamp else None) or _shipped_model()
+                _stamp = stamp
     return _model
 
 
 def set_model(model: LocalModel | None) -> None:
     """Replace the process's model (after retraining); None forgets it so the next use reloads."""
-    global _model
+    global _model, _stamp
     with _lock:
-        _model = model
+        _model, _stamp = model, _file_stamp()
+
+
+@functools.cache
+def _shipped_model() -> LocalModel:
+    return train(shipped_examples())
+
+
+def _file_stamp() -> tuple[int, int] | None:
+    try:
+        stat = Path(settings.CLASSIFIER_MODEL_PATH).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def save_model(model: LocalModel, path: Path | str | None = None) -> Path:
@@ -184,8 +206,6 @@ def save_model(model: LocalModel, path: Path | str | None = None) -> Path:
 
 def _load_saved() -> LocalModel | None:
     path = Path(settings.CLASSIFIER_MODEL_PATH)
-    if not path.is_file():
-        return None
     try:
         model = joblib.load(path)  # our own file, written by train_classifier
     except Exception:  # a corrupt or incompatible file must not stop classification

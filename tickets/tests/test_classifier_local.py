@@ -51,6 +51,21 @@ def test_saved_model_round_trips(tmp_path, settings):
         local.set_model(None)
 
 
+def test_a_model_retrained_by_another_process_is_used_at_the_next_prediction(tmp_path, settings):
+    settings.CLASSIFIER_MODEL_PATH = tmp_path / "model.joblib"
+    local.set_model(None)
+    try:
+        shipped = local.get_model()
+        retrained = local.train(local.shipped_examples()[:200])
+        # What train_classifier does in its own process; this one is not told.
+        local.save_model(retrained)
+        assert local.get_model().version == retrained.version != shipped.version
+        settings.CLASSIFIER_MODEL_PATH.unlink()
+        assert local.get_model() is shipped
+    finally:
+        local.set_model(None)
+
+
 def test_corrupt_model_file_falls_back_to_shipped_examples(tmp_path, settings):
     settings.CLASSIFIER_MODEL_PATH = tmp_path / "model.joblib"
     settings.CLASSIFIER_MODEL_PATH.write_bytes(b"not a model")
