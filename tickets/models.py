@@ -166,22 +166,28 @@ class TicketCount(models.Model):
 
     The stats, the dashboard and the list's exact counts read these few rows instead of scanning
     a million tickets. ``ai`` is "none" (the AI never labelled it), "kept" (staff kept both of the
-    AI's labels) or "changed".
+    AI's labels) or "changed". Each combination is spread over ``COUNTER_SHARDS`` rows, chosen by transaction,
+    so concurrent writers rarely wait for one another's lock on a counter; readers sum them.
     """
+
+    COUNTER_SHARDS = 8
 
     category = models.CharField(max_length=16)
     priority = models.CharField(max_length=16)
     status = models.CharField(max_length=16)
     ai = models.CharField(max_length=8)
-    n = models.BigIntegerField(default=0)
+    shard = models.PositiveSmallIntegerField(default=0)
+    n = models.BigIntegerField(default=0)  # one shard's count: it may be negative, the sum never is
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["category", "priority", "status", "ai"], name="ticketcount_key_unique")
+            models.UniqueConstraint(
+                fields=["category", "priority", "status", "ai", "shard"], name="ticketcount_key_shard_unique"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.category}/{self.priority}/{self.status}/{self.ai}: {self.n}"
+        return f"{self.category}/{self.priority}/{self.status}/{self.ai}#{self.shard}: {self.n}"
 
 
 class RateCounter(models.Model):
