@@ -77,7 +77,7 @@ def main():
     parser.add_argument("--database", help="database name (default cootrack_bench_<size>)")
     parser.add_argument("--dsn", default="postgres://postgres@127.0.0.1:5432", help="server, without database")
     parser.add_argument("--requests", type=int, default=40, help="timed requests per case")
-    parser.add_argument("--warmup", type=int, default=15, help="untimed requests per case first (reaches every worker)")
+    parser.add_argument("--warmup", type=int, default=15, help="untimed requests per case, one at a time")
     parser.add_argument("--creates", type=int, default=800, help="tickets created in the throughput test")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients in the throughput test")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
@@ -98,6 +98,7 @@ def main():
         wait_ready(base, server)
         client = Client(base, token)
         client.login()
+        warm_every_worker(client)
         results = [measure(client, case, args.warmup, args.requests) for case in CASES]
         results.append(measure_create(base, args.creates, args.clients, url))
         results.append(measure_export(client, server.pid))
@@ -225,6 +226,23 @@ def summary(name: str, times_ms: list[float], budget: float | None, **extra) -> 
     } | extra
 
 
+def gunicorn_workers() -> int:
+    """How many workers bin/start-web runs: WEB_CONCURRENCY, else project/gunicorn.conf.py's default."""
+    return int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() * 2 + 1)
+
+
+def warm_every_worker(client: Client, rounds: int = 6) -> None:
+    """Every case a few times from as many clients as there are workers, so that each worker has opened its
+    database connection and compiled its templates before any request is timed."""
+
+    def call(case):
+        _, method, path, _, who = case
+        client.call(method, path, who, CLASSIFY_BODY if method == "POST" else None)
+
+    with ThreadPoolExecutor(max_workers=gunicorn_workers()) as pool:
+        list(pool.map(call, CASES * rounds))
+
+
 def measure(client: Client, case, warmup: int, requests: int) -> dict:
     name, method, path, budget, who = case
     body = CLASSIFY_BODY if method == "POST" else None
@@ -304,8 +322,9 @@ def measure_create_wrk(base: str, clients: int, database_url: str) -> dict:
     }
 
 
-def rss_kb(pid: int) -> int:
-    """Resident memory of a process and its children (the gunicorn workers), in KiB."""
+def pss_kb(pid: int) -> int:
+    """Memory of a process and its children (the gunicorn workers), in KiB: the proportional set size, so
+    pages the forked workers share with the master count once, not once per process."""
     total = 0
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -316,7 +335,11 @@ def rss_kb(pid: int) -> int:
             continue
         ppid = int(re.search(r"PPid:\s+(\d+)", status).group(1))
         if int(proc.name) in (pid,) or ppid == pid or _is_descendant(ppid, pid):
-            match = re.search(r"VmRSS:\s+(\d+)", status)
+            try:
+                rollup = (proc / "smaps_rollup").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^Pss:\s+(\d+)", rollup, re.M)
             total += int(match.group(1)) if match else 0
     return total
 
@@ -331,12 +354,12 @@ def _is_descendant(ppid: int, root: int) -> bool:
 
 def measure_export(client: Client, server_pid: int) -> dict:
     """The whole table as CSV through the admin export: rows per second and the server's peak memory."""
-    before = rss_kb(server_pid)
+    before = pss_kb(server_pid)
     peak, stop = [before], threading.Event()
 
     def sample():
         while not stop.is_set():
-            peak.append(rss_kb(server_pid))
+            peak.append(pss_kb(server_pid))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -364,8 +387,8 @@ def measure_export(client: Client, server_pid: int) -> dict:
         "rows": rows - 1,
         "rows_per_s": (rows - 1) / elapsed,
         "bytes": size,
-        "rss_before_mb": before / 1024,
-        "rss_peak_mb": max(peak) / 1024,
+        "pss_before_mb": before / 1024,
+        "pss_peak_mb": max(peak) / 1024,
     }
 
 
@@ -413,12 +436,11 @@ def write_report(args, database: str, results: list[dict], queries: dict[str, in
     with psycopg.connect(f"{args.dsn}/{database}") as conn:
         pg = conn.execute("SHOW server_version").fetchone()[0]
         tickets = conn.execute("SELECT count(*) FROM tickets_ticket").fetchone()[0]
-    workers = os.environ.get("WEB_CONCURRENCY") or os.cpu_count() * 2 + 1  # as project/gunicorn.conf.py
     lines = [
         f"## {args.size:,} tickets: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Machine: {machine()}; PostgreSQL {pg}; gunicorn via `bin/start-web` with production settings "
-        f"({workers} sync workers), over loopback. {tickets:,} tickets in the table after the run.",
+        f"({gunicorn_workers()} sync workers), over loopback. {tickets:,} tickets in the table after the run.",
         f"Each case: {args.warmup} warm-up requests, then {args.requests} timed, one at a time.",
         "",
         "| case | median ms | p95 ms | budget ms (at 1M) | within | SQL queries |",
@@ -436,8 +458,8 @@ def write_report(args, database: str, results: list[dict], queries: dict[str, in
             verdict = "yes" if r["throughput"] >= 250 and r["errors"] == 0 else "NO"
         if "rows_per_s" in r:
             extra = (
-                f" ({r['rows']:,} rows, {r['rows_per_s']:,.0f} rows/s, {r['bytes'] / 2**20:.0f} MiB; server RSS "
-                f"{r['rss_before_mb']:.0f} MiB before, {r['rss_peak_mb']:.0f} MiB peak; budget >= 100k rows/s)"
+                f" ({r['rows']:,} rows, {r['rows_per_s']:,.0f} rows/s, {r['bytes'] / 2**20:.0f} MiB; server memory "
+                f"(PSS) {r['pss_before_mb']:.0f} MiB before, {r['pss_peak_mb']:.0f} MiB peak; budget >= 100k rows/s)"
             )
             verdict = "yes" if r["rows_per_s"] >= 100_000 else "NO"
         lines.append(
@@ -462,7 +484,8 @@ def write_report(args, database: str, results: list[dict], queries: dict[str, in
     text = out.read_text() if out.exists() else HEADER
     marker = f"## {args.size:,} tickets:"
     # One section per size, replaced by the newest run.
-    text = re.sub(rf"{re.escape(marker)}.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n" + section
+    text = re.sub(rf"{re.escape(marker)}.*?(?=\n## |\Z)", "", text, flags=re.S)
+    text = re.sub(r"\n{3,}", "\n\n", text).rstrip() + "\n\n" + section
     out.write_text(text)
     print(section)
 
