@@ -6,10 +6,14 @@ how much of it still overlaps the last ``period`` seconds. Refused requests coun
 keeps retrying stays refused until it slows down.
 """
 
+import hashlib
+
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from tickets import services
+
+MAX_IDENT_LENGTH = 64  # an IPv6 address with a zone is well under this
 
 
 class _AnonymousPerAddressThrottle(SimpleRateThrottle):
@@ -23,7 +27,11 @@ class _AnonymousPerAddressThrottle(SimpleRateThrottle):
         if request.user and request.user.is_staff:
             return None
         # get_ident honours X-Forwarded-For only for NUM_PROXIES (TRUSTED_PROXY_COUNT) hops.
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        ident = self.get_ident(request)
+        if len(ident) > MAX_IDENT_LENGTH or not ident.isprintable():
+            # Not an address (a proxy passing on whatever the client sent): still one key per value.
+            ident = "sha256:" + hashlib.sha256(ident.encode("utf-8", "backslashreplace")).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request, view):
         if self.rate is None or (key := self.get_cache_key(request, view)) is None:

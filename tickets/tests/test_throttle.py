@@ -113,3 +113,13 @@ def test_staff_are_not_counted(staff_user, settings):
     client.force_authenticate(staff_user)
     assert [client.post(URL, PAYLOAD).status_code for _ in range(3)] == [201] * 3
     assert not RateCounter.objects.exists()
+
+
+def test_a_forwarded_for_that_is_no_address_is_still_counted(api_client, settings):
+    settings.API_THROTTLE_CREATE = "1/min"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    junk = "x" * 500 + "\t\u00e9"
+    first = api_client.post(URL, PAYLOAD, REMOTE_ADDR="10.1.0.9", HTTP_X_FORWARDED_FOR=junk)
+    again = api_client.post(URL, PAYLOAD, REMOTE_ADDR="10.1.0.9", HTTP_X_FORWARDED_FOR=junk)
+    assert (first.status_code, again.status_code) == (201, 429)
+    assert RateCounter.objects.get().key.startswith("throttle_ticket_create_sha256:")
