@@ -27,7 +27,7 @@ class _AnonymousPerAddressThrottle(SimpleRateThrottle):
         if request.user and request.user.is_staff:
             return None
         # get_ident honours X-Forwarded-For only for NUM_PROXIES (TRUSTED_PROXY_COUNT) hops.
-        ident = self.get_ident(request)
+        ident = self.get_ident(request) or ""  # None when the server gave no address (a Unix socket)
         if len(ident) > MAX_IDENT_LENGTH or not ident.isprintable():
             # Not an address (a proxy passing on whatever the client sent): still one key per value.
             ident = "sha256:" + hashlib.sha256(ident.encode("utf-8", "backslashreplace")).hexdigest()

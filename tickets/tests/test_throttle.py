@@ -123,3 +123,9 @@ def test_a_forwarded_for_that_is_no_address_is_still_counted(api_client, setting
     again = api_client.post(URL, PAYLOAD, REMOTE_ADDR="10.1.0.9", HTTP_X_FORWARDED_FOR=junk)
     assert (first.status_code, again.status_code) == (201, 429)
     assert RateCounter.objects.get().key.startswith("throttle_ticket_create_sha256:")
+
+
+def test_a_request_without_an_address_shares_one_count(api_client, settings):
+    settings.API_THROTTLE_CREATE = "1/min"
+    responses = [api_client.post(URL, PAYLOAD, REMOTE_ADDR=None) for _ in range(2)]
+    assert [r.status_code for r in responses] == [201, 429]
