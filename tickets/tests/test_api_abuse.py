@@ -1,13 +1,11 @@
 """Abuse of the public form and races between staff: honeypot, size limits, stale updates, concurrent changes."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from tickets import services
 from tickets.models import Ticket, TicketEvent
+from tickets.tests.concurrency import run_together
 from tickets.tests.factories import TicketFactory
 
 URL = "/api/tickets/"
@@ -51,31 +49,18 @@ def test_stale_update_is_refused_with_412(staff_client):
 def test_concurrent_changes_to_one_ticket_lose_no_history(django_user_model):
     staff = [django_user_model.objects.create_user(f"s{i}", is_staff=True) for i in range(2)]
     ticket = TicketFactory(status="open", priority="low", category="billing")
-    barrier = threading.Barrier(2)
     changes = [
         [{"status": "in_progress"}, {"status": "resolved"}, {"status": "closed"}],
         [{"priority": "high"}, {"category": "technical"}, {"priority": "critical"}],
     ]
-    errors = []
 
     def work(i):
-        try:
-            client = APIClient()
-            client.force_authenticate(staff[i])
-            barrier.wait(timeout=10)
-            for change in changes[i]:
-                assert client.patch(f"{URL}{ticket.pk}/", change, format="json").status_code == 200
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
+        client = APIClient()
+        client.force_authenticate(staff[i])
+        for change in changes[i]:
+            assert client.patch(f"{URL}{ticket.pk}/", change, format="json").status_code == 200
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
+    run_together(work, 2)
     ticket.refresh_from_db()
     assert (ticket.status, ticket.priority, ticket.category) == ("closed", "critical", "technical")
     events = list(TicketEvent.objects.filter(ticket=ticket).exclude(field="created").order_by("id"))

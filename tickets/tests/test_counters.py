@@ -1,7 +1,6 @@
 """The stats and the list's counts stay exact whichever way tickets are written: triggers keep the counters."""
 
 import itertools
-import threading
 
 import pytest
 from django.db import connection
@@ -11,6 +10,7 @@ from django.utils import timezone
 from tickets import selectors, services
 from tickets.models import Category, Priority, Status, Ticket, TicketCount
 from tickets.seed import generate
+from tickets.tests.concurrency import run_together
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,28 +103,16 @@ def test_search_count_is_exact_up_to_the_cap_and_says_when_capped(staff_client, 
 @pytest.mark.django_db(transaction=True)
 def test_counters_stay_exact_under_concurrent_writers():
     """Concurrent transactions land on different counter shards; the sums still equal the rows."""
-    errors, barrier = [], threading.Barrier(4)
 
     def work(n):
-        try:
-            barrier.wait(timeout=10)
-            for i in range(15):
-                ticket = services.ticket_create(title=f"w{n}-{i}", description="The site is down for everyone")
-                if i % 3 == 0:
-                    services.ticket_change_status(ticket=ticket, status=Status.CLOSED)
-                if i % 5 == 0:
-                    services.ticket_delete(ticket_ids=[ticket.pk])
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
+        for i in range(15):
+            ticket = services.ticket_create(title=f"w{n}-{i}", description="The site is down for everyone")
+            if i % 3 == 0:
+                services.ticket_change_status(ticket=ticket, status=Status.CLOSED)
+            if i % 5 == 0:
+                services.ticket_delete(ticket_ids=[ticket.pk])
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
+    run_together(work, 4)
     assert TicketCount.objects.values("shard").distinct().count() > 1
     assert selectors.ticket_stats()["total_tickets"] == 48
     assert_stats_exact()

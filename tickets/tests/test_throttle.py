@@ -1,14 +1,12 @@
 """The anonymous create/classify limit: a sliding window counted in the database, shared by every worker."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from tickets import services
 from tickets.api.throttles import TicketCreateThrottle
 from tickets.models import RateCounter, Ticket
+from tickets.tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -85,25 +83,13 @@ def test_counts_forget_windows_nobody_needs_and_prune_them(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_from_many_connections_are_all_counted():
-    threads, per_thread, errors = 6, 25, []
-    barrier = threading.Barrier(threads)
+    threads, per_thread = 6, 25
 
-    def work():
-        try:
-            barrier.wait(timeout=10)
-            for _ in range(per_thread):
-                services.rate_counter_hit(key="shared", period=3600, now=WINDOW_START)
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
+    def work(_):
+        for _ in range(per_thread):
+            services.rate_counter_hit(key="shared", period=3600, now=WINDOW_START)
 
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(timeout=60)
-    assert errors == []
+    run_together(work, threads)
     assert RateCounter.objects.get(key="shared").hits == threads * per_thread
 
 
