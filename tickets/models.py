@@ -166,11 +166,10 @@ class TicketCount(models.Model):
 
     The stats, the dashboard and the list's exact counts read these few rows instead of scanning
     a million tickets. ``ai`` is "none" (the AI never labelled it), "kept" (staff kept both of the
-    AI's labels) or "changed". Each combination is spread over ``COUNTER_SHARDS`` rows, chosen by transaction,
-    so concurrent writers rarely wait for one another's lock on a counter; readers sum them.
+    AI's labels) or "changed". Each combination is spread over up to eight rows (``shard``, chosen by
+    transaction in migration 0010's triggers), so concurrent writers rarely wait for one another's lock on a
+    counter; readers sum them.
     """
-
-    COUNTER_SHARDS = 8
 
     category = models.CharField(max_length=16)
     priority = models.CharField(max_length=16)

@@ -22,25 +22,33 @@ APPLY_DELTA = """
 
 ROWS = "SELECT category, priority, status, " + AI_STATE.format(t="{alias}") + " AS ai, {sign} AS d FROM {table} {alias}"
 
-FORWARD = f"""
+
+def count_functions(apply_delta: str) -> str:
+    """The insert, delete and update trigger functions, each applying its rows' deltas with ``apply_delta``
+    (also used by 0010, which shards the counters)."""
+    return f"""
 CREATE OR REPLACE FUNCTION tickets_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {APPLY_DELTA.format(deltas=ROWS.format(alias="r", sign="1", table="new_rows"))}
+    {apply_delta.format(deltas=ROWS.format(alias="r", sign="1", table="new_rows"))}
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION tickets_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {APPLY_DELTA.format(deltas=ROWS.format(alias="r", sign="-1", table="old_rows"))}
+    {apply_delta.format(deltas=ROWS.format(alias="r", sign="-1", table="old_rows"))}
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION tickets_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {APPLY_DELTA.format(deltas=ROWS.format(alias="o", sign="-1", table="old_rows") + " UNION ALL " + ROWS.format(alias="r", sign="1", table="new_rows"))}
+    {apply_delta.format(deltas=ROWS.format(alias="o", sign="-1", table="old_rows") + " UNION ALL " + ROWS.format(alias="r", sign="1", table="new_rows"))}
     RETURN NULL;
 END $$;
+"""
 
+
+FORWARD = f"""
+{count_functions(APPLY_DELTA)}
 CREATE OR REPLACE FUNCTION tickets_count_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM tickets_ticketcount;

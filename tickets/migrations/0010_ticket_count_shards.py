@@ -21,32 +21,9 @@ APPLY_DELTA = f"""
 """
 
 
-def functions(apply_delta: str) -> str:
-    rows = triggers.ROWS
-    return f"""
-CREATE OR REPLACE FUNCTION tickets_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {apply_delta.format(deltas=rows.format(alias="r", sign="1", table="new_rows"))}
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION tickets_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {apply_delta.format(deltas=rows.format(alias="r", sign="-1", table="old_rows"))}
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION tickets_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {apply_delta.format(deltas=rows.format(alias="o", sign="-1", table="old_rows") + " UNION ALL " + rows.format(alias="r", sign="1", table="new_rows"))}
-    RETURN NULL;
-END $$;
-"""
-
-
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(functions(APPLY_DELTA))
+        schema_editor.execute(triggers.count_functions(APPLY_DELTA))
 
 
 def backward(apps, schema_editor):
@@ -60,7 +37,7 @@ def backward(apps, schema_editor):
             INSERT INTO tickets_ticketcount (category, priority, status, ai, shard, n)
                 SELECT category, priority, status, ai, 0, n FROM folded WHERE n <> 0;
         """)
-        schema_editor.execute(functions(triggers.APPLY_DELTA))
+        schema_editor.execute(triggers.count_functions(triggers.APPLY_DELTA))
 
 
 class Migration(migrations.Migration):
