@@ -29,9 +29,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from project.tests.gunicorn_server import free_port, wait_until_ready  # noqa: E402
+from project.tests.gunicorn_server import free_port, production_env, wait_until_ready  # noqa: E402
 
-SECRET = "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 (throwaway)
 PASSWORD = "bench-pass-123"  # noqa: S105 (a throwaway user in a throwaway database)
 # Tickets the create and load tests make start with this; each run deletes those of earlier runs first.
 CREATED_PREFIX = "Bench ticket"
@@ -115,21 +114,16 @@ def main():
 
 def bench_env(url: str) -> dict[str, str]:
     """Production settings on plain HTTP, with throttles raised so the load itself is measured."""
-    return {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "project.settings.production",
-        "DJANGO_SECRET_KEY": SECRET,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SESSION_COOKIE_SECURE": "0",
-        "DJANGO_CSRF_COOKIE_SECURE": "0",
-        "API_THROTTLE_CREATE": "1000000/min",
-        "API_THROTTLE_CLASSIFY": "1000000/min",
-        "OPENAI_API_KEY": "",
-        "LOG_LEVEL": "WARNING",
-    }
+    return production_env(
+        url,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
+        DJANGO_SESSION_COOKIE_SECURE="0",
+        DJANGO_CSRF_COOKIE_SECURE="0",
+        API_THROTTLE_CREATE="1000000/min",
+        API_THROTTLE_CLASSIFY="1000000/min",
+        OPENAI_API_KEY="",
+        LOG_LEVEL="WARNING",
+    )
 
 
 def manage(env, *args, capture=False):

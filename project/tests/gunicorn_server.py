@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
+THROWAWAY_SECRET_KEY = "test-and-benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 
 
 def free_port() -> int:
@@ -28,18 +29,27 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def production_env(db_url: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a production process on plain HTTP at 127.0.0.1 (tests and benchmarks): production
+    settings, a throwaway secret key, this Python first on PATH, the test database unless ``db_url`` says."""
+    # The browser tests allow sync ORM calls beside Playwright's event loop; production never does.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {
+        **inherited,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DJANGO_SETTINGS_MODULE": "project.settings.production",
+        "DJANGO_SECRET_KEY": THROWAWAY_SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": db_url or database_url(),
+        **extra,
+    }
+
+
 @contextlib.contextmanager
 def gunicorn(extra_env: dict[str, str] | None = None, workers: int = 2):
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "project.settings.production",
-        "DJANGO_SECRET_KEY": "gunicorn-test-secret-key-with-enough-entropy-0123456789",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url(),
-        **(extra_env or {}),
-    }
+    env = production_env(**(extra_env or {}))
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "project.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers)],

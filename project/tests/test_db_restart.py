@@ -5,7 +5,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from project.tests.gunicorn_server import ROOT, free_port, request, wait_until_ready
+from project.tests.gunicorn_server import ROOT, free_port, production_env, request, wait_until_ready
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -55,19 +54,9 @@ def test_database_restart_during_ticket_creation(private_postgres):
     port, pg_ctl = private_postgres
     db_url = f"postgres://postgres@127.0.0.1:{port}/cootrack"
     web_port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "DJANGO_SETTINGS_MODULE": "project.settings.production",
-        "DJANGO_SECRET_KEY": "db-restart-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": db_url,
-        "API_THROTTLE_CREATE": "100000/min",
-        "HOST": "127.0.0.1",
-        "PORT": str(web_port),
-        "WEB_CONCURRENCY": "3",
-    }
+    env = production_env(
+        db_url, API_THROTTLE_CREATE="100000/min", HOST="127.0.0.1", PORT=str(web_port), WEB_CONCURRENCY="3"
+    )
     base = f"http://127.0.0.1:{web_port}"
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen([str(ROOT / "bin" / "start-web")], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603

@@ -1,36 +1,17 @@
 """Production start-up, outside Docker: the scripts the image runs, against PostgreSQL."""
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
-from project.tests.gunicorn_server import ROOT, database_url, free_port, request, wait_until_ready
+from project.tests.gunicorn_server import ROOT, free_port, production_env, request, wait_until_ready
 from tickets.models import Ticket
 from tickets.tests.factories import TicketFactory
-
-SECRET = "deploy-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
-
-
-def production_env(**extra) -> dict[str, str]:
-    # The browser tests allow sync ORM calls beside Playwright's event loop; production never does.
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {
-        **inherited,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "DJANGO_SETTINGS_MODULE": "project.settings.production",
-        "DJANGO_SECRET_KEY": SECRET,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url(),
-        **extra,
-    }
 
 
 def manage(*args, env) -> subprocess.CompletedProcess:
