@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from tickets.roles import AGENT, MANAGER
+
 
 def pytest_configure(config):
     import psycopg
@@ -45,8 +47,26 @@ def _isolated_classifier_state(settings):
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("staff", "staff@example.com", "staff-pass-123", is_staff=True)
+def make_staff(django_user_model):
+    """make_staff("name", role) -> a staff user in one of the roles the migrations create."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from tickets.roles import ensure_roles
+
+    def make(username: str, role: str, password: str = "pass-123-word"):
+        ensure_roles(apps)  # a transactional test before this one may have flushed them
+        user = django_user_model.objects.create_user(username, f"{username}@example.com", password, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff_user(make_staff):
+    """A staff member with the Manager role: every staff endpoint and page is open to it."""
+    return make_staff("staff", MANAGER, password="staff-pass-123")
 
 
 @pytest.fixture
@@ -61,28 +81,16 @@ def staff_client(staff_user):
     return client
 
 
-def _staff_in_group(django_user_model, username: str, group: str):
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from tickets.roles import ensure_roles
-
-    ensure_roles(apps)  # a transactional test before this one may have flushed them
-    user = django_user_model.objects.create_user(username, f"{username}@example.com", "pass-123-word", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
-def agent(django_user_model):
+def agent(make_staff):
     """A member of the "Support agent" role created by the migrations."""
-    return _staff_in_group(django_user_model, "agent", "Support agent")
+    return make_staff("agent", AGENT)
 
 
 @pytest.fixture
-def manager(django_user_model):
+def manager(make_staff):
     """A member of the "Manager" role created by the migrations."""
-    return _staff_in_group(django_user_model, "manager", "Manager")
+    return make_staff("manager", MANAGER)
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 
 from tickets import selectors
 from tickets.models import Category, Priority
+from tickets.roles import DASHBOARD_PERMISSION
 
-DASHBOARD_PERMISSION = "tickets.view_dashboard"
 PERIODS = (30, 90)
 
 

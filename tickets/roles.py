@@ -6,6 +6,7 @@ from django.contrib.auth.management import create_permissions
 
 AGENT = "Support agent"
 MANAGER = "Manager"
+DASHBOARD_PERMISSION = "tickets.view_dashboard"
 
 AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent"]
 MANAGER_PERMISSIONS = [*AGENT_PERMISSIONS, "delete_ticket", "export_ticket", "import_ticket", "view_dashboard"]

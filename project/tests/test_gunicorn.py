@@ -5,11 +5,12 @@ from rest_framework.authtoken.models import Token
 
 from project.tests.gunicorn_server import gunicorn, request
 from tickets.models import Ticket
+from tickets.roles import MANAGER
 
 
 @pytest.mark.django_db(transaction=True)
-def test_contract_over_http_under_gunicorn(django_user_model):
-    staff = django_user_model.objects.create_user("ops", password="ops-pass-123", is_staff=True)
+def test_contract_over_http_under_gunicorn(make_staff):
+    staff = make_staff("ops", MANAGER)
     token = Token.objects.create(user=staff).key
     auth = {"Authorization": f"Token {token}"}
 

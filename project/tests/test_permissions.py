@@ -8,44 +8,46 @@ from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "agent", "manager", "superuser")
+# "no role": a staff account no group or permission was given (it may log in, and may read nothing).
+ROLES = ("anonymous", "no role", "agent", "manager", "superuser")
 T = "{ticket}"
 
-# (method, path, body, status for (anonymous, agent, manager, superuser))
+# (method, path, body, status for each of ROLES)
 TABLE = [
-    ("GET", "/healthz", None, (200, 200, 200, 200)),
-    ("GET", "/readyz", None, (200, 200, 200, 200)),
-    ("GET", "/api/schema/", None, (200, 200, 200, 200)),
-    ("GET", "/api/docs/", None, (200, 200, 200, 200)),
-    ("POST", "/api/tickets/", {"title": "t", "description": "d"}, (201, 201, 201, 201)),
-    ("POST", "/api/tickets/classify/", {"description": "d"}, (200, 200, 200, 200)),
-    ("GET", "/api/tickets/", None, (401, 200, 200, 200)),
-    ("GET", f"/api/tickets/{T}/", None, (401, 200, 200, 200)),
-    ("PATCH", f"/api/tickets/{T}/", {"status": "closed"}, (401, 200, 200, 200)),
-    ("DELETE", f"/api/tickets/{T}/", None, (401, 405, 405, 405)),
-    ("GET", "/api/tickets/stats/", None, (401, 200, 200, 200)),
-    ("GET", "/api/session/", None, (200, 200, 200, 200)),
-    ("GET", "/admin/", None, (302, 200, 200, 200)),
-    ("GET", "/admin/tickets/ticket/", None, (302, 200, 200, 200)),
-    ("GET", "/admin/tickets/ticket/add/", None, (302, 200, 200, 200)),
-    ("GET", f"/admin/tickets/ticket/{T}/change/", None, (302, 200, 200, 200)),
-    ("GET", f"/admin/tickets/ticket/{T}/history/", None, (302, 200, 200, 200)),
-    ("GET", f"/admin/tickets/ticket/{T}/delete/", None, (302, 403, 200, 200)),
-    ("POST", f"/admin/tickets/ticket/{T}/set-status/", {"status": "resolved"}, (302, 302, 302, 302)),
-    ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 200, 200)),
-    ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 200, 200)),
-    ("GET", "/admin/stats/", None, (302, 403, 200, 200)),
-    ("GET", "/admin/auth/user/", None, (302, 403, 403, 200)),
-    ("GET", "/admin/auth/group/", None, (302, 403, 403, 200)),
-    ("GET", "/admin/django_tasks_database/dbtaskresult/", None, (302, 403, 403, 200)),
+    ("GET", "/healthz", None, (200, 200, 200, 200, 200)),
+    ("GET", "/readyz", None, (200, 200, 200, 200, 200)),
+    ("GET", "/api/schema/", None, (200, 200, 200, 200, 200)),
+    ("GET", "/api/docs/", None, (200, 200, 200, 200, 200)),
+    ("POST", "/api/tickets/", {"title": "t", "description": "d"}, (201, 201, 201, 201, 201)),
+    ("POST", "/api/tickets/classify/", {"description": "d"}, (200, 200, 200, 200, 200)),
+    ("GET", "/api/tickets/", None, (401, 403, 200, 200, 200)),
+    ("GET", f"/api/tickets/{T}/", None, (401, 403, 200, 200, 200)),
+    ("PATCH", f"/api/tickets/{T}/", {"status": "closed"}, (401, 403, 200, 200, 200)),
+    ("DELETE", f"/api/tickets/{T}/", None, (401, 403, 403, 405, 405)),
+    ("GET", "/api/tickets/stats/", None, (401, 403, 403, 200, 200)),
+    ("GET", "/api/session/", None, (200, 200, 200, 200, 200)),
+    ("GET", "/admin/", None, (302, 200, 200, 200, 200)),
+    ("GET", "/admin/tickets/ticket/", None, (302, 403, 200, 200, 200)),
+    ("GET", "/admin/tickets/ticket/add/", None, (302, 403, 200, 200, 200)),
+    ("GET", f"/admin/tickets/ticket/{T}/change/", None, (302, 403, 200, 200, 200)),
+    ("GET", f"/admin/tickets/ticket/{T}/history/", None, (302, 403, 200, 200, 200)),
+    ("GET", f"/admin/tickets/ticket/{T}/delete/", None, (302, 403, 403, 200, 200)),
+    ("POST", f"/admin/tickets/ticket/{T}/set-status/", {"status": "resolved"}, (302, 403, 302, 302, 302)),
+    ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/auth/user/", None, (302, 403, 403, 403, 200)),
+    ("GET", "/admin/auth/group/", None, (302, 403, 403, 403, 200)),
+    ("GET", "/admin/django_tasks_database/dbtaskresult/", None, (302, 403, 403, 403, 200)),
 ]  # fmt: skip
 
 
 @pytest.fixture
 def clients(agent, manager, django_user_model):
     superuser = django_user_model.objects.create_superuser("root", "root@example.com", "root-pass-123")
+    no_role = django_user_model.objects.create_user("norole", "norole@example.com", "pass-123-word", is_staff=True)
     made = {"anonymous": (Client(), APIClient())}
-    for role, user in (("agent", agent), ("manager", manager), ("superuser", superuser)):
+    for role, user in (("no role", no_role), ("agent", agent), ("manager", manager), ("superuser", superuser)):
         web, api = Client(), APIClient()
         web.force_login(user)
         api.force_authenticate(user)

@@ -5,10 +5,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from tickets import classifier, selectors, services
+from tickets.api.permissions import CanViewDashboard, StaffModelPermissions
 from tickets.api.serializers import (
     ClassificationSerializer,
     ClassifyRequestSerializer,
@@ -48,7 +49,9 @@ class TicketViewSet(
     def get_permissions(self):
         if self.action in ("create", "classify"):
             return [AllowAny()]
-        return [IsAdminUser()]
+        if self.action == "stats":
+            return [CanViewDashboard()]
+        return [StaffModelPermissions()]
 
     def get_throttles(self):
         if self.action == "create":

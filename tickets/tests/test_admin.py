@@ -344,7 +344,7 @@ class TestDashboard:
         from rest_framework.test import APIClient
 
         api = APIClient()
-        api.force_authenticate(manager.__class__.objects.create_user("s", is_staff=True))
+        api.force_authenticate(manager)
         stats = api.get("/api/tickets/stats/").json()
         for url in (reverse("admin:index"), reverse("dashboards:stats"), reverse("dashboards:stats") + "?days=90"):
             response = manager_client.get(url)

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from tickets import services
 from tickets.models import Ticket, TicketEvent
+from tickets.roles import AGENT
 from tickets.tests.concurrency import run_together
 from tickets.tests.factories import TicketFactory
 
@@ -46,8 +47,8 @@ def test_stale_update_is_refused_with_412(staff_client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_changes_to_one_ticket_lose_no_history(django_user_model):
-    staff = [django_user_model.objects.create_user(f"s{i}", is_staff=True) for i in range(2)]
+def test_concurrent_changes_to_one_ticket_lose_no_history(make_staff):
+    staff = [make_staff(f"s{i}", AGENT) for i in range(2)]
     ticket = TicketFactory(status="open", priority="low", category="billing")
     changes = [
         [{"status": "in_progress"}, {"status": "resolved"}, {"status": "closed"}],
@@ -81,3 +82,51 @@ def test_service_refuses_stale_version():
     services.ticket_change_status(ticket=ticket, status="in_progress")
     with pytest.raises(services.StaleTicket):
         services.ticket_update(ticket=ticket, data={"status": "closed"}, expected_version=version)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("charset", ["bz2_codec", "zlib_codec", "base64_codec", "rot13", "utf-7", "utf-16", "nope"])
+def test_json_in_any_charset_but_utf8_is_refused_without_decoding(api_client, charset):
+    import bz2
+    import zlib
+
+    inflated = b'{"title": "t", "description": "' + b"x" * 2_000_000 + b'"}'
+    bodies = {"bz2_codec": bz2.compress(inflated), "zlib_codec": zlib.compress(inflated)}
+    body = bodies.get(charset, b'{"title": "t", "description": "+AGEAYgBj-"}')
+    response = api_client.generic("POST", URL, body, content_type=f"application/json; charset={charset}")
+    assert response.status_code == 415
+    assert "UTF-8" in response.json()["detail"]
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_corrupt_compressed_body_is_a_client_error_not_a_500(api_client):
+    response = api_client.generic("POST", URL, b"x\x9cnot zlib", content_type="application/json; charset=zlib_codec")
+    assert response.status_code == 415
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", 'application/json; charset="UTF-8"']
+)
+def test_utf8_json_is_read_as_utf8(api_client, content_type):
+    body = '{"title": "Café", "description": "Résumé +AGEAYgBj-"}'.encode()
+    response = api_client.generic("POST", URL, body, content_type=content_type)
+    assert response.status_code == 201
+    assert Ticket.objects.get().description == "Résumé +AGEAYgBj-"  # not decoded as UTF-7
+
+
+def test_parser_reads_no_more_than_the_limit(settings):
+    from io import BytesIO
+
+    from rest_framework.exceptions import ParseError
+
+    from project.parsers import SafeJSONParser
+
+    settings.API_MAX_BODY_BYTES = 1024
+    # Whatever the stream's declared length, the parser stops one byte past the limit.
+    stream = BytesIO(b'{"description": "' + b"x" * 50_000 + b'"}')
+    with pytest.raises(ParseError, match="too large"):
+        SafeJSONParser().parse(stream, "application/json")
+    assert stream.tell() == 1025
+    assert SafeJSONParser().parse(BytesIO('{"a": "é"}'.encode()), "application/json") == {"a": "é"}
