@@ -1,5 +1,6 @@
 """Settings shared by every environment. Every value that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "unfold.contrib.import_export",
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: nothing may read X-Forwarded-* before untrusted ones are dropped (project/clientip.py).
+    "project.clientip.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "project.middleware.ApiBodySizeLimitMiddleware",
@@ -64,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login (admin or API) into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -101,6 +107,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes counts failed logins in the database (shared by every worker and replica) and refuses further tries
+# per account and, separately, per client address for a cool-off; `manage.py axes_reset_username NAME`, or the
+# admin's "Login lockouts" page, unlocks.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "project.clientip.lockout_address"
+AXES_LOCKOUT_CALLABLE = "project.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # registered with the unfold theme in tickets/admin
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+
 LOGIN_URL = "/admin/login/"
 LOGIN_REDIRECT_URL = "/admin/"
 
@@ -136,10 +159,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "tickets.api.pagination.TicketPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "project.exceptions.exception_handler",
-    # How many proxies in front of the app may be trusted to append to X-Forwarded-For.
+    # How many proxies (at TRUSTED_PROXIES' addresses) append to X-Forwarded-For; see project/clientip.py.
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# The reverse proxies' addresses or networks: X-Forwarded-* from anyone else are dropped (project/clientip.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+if REST_FRAMEWORK["NUM_PROXIES"] and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is set but TRUSTED_PROXIES is empty: name the proxies' addresses (e.g. 172.30.0.10), "
+        "or set TRUSTED_PROXY_COUNT=0 when clients reach the app directly."
+    )
 
 # Anonymous submissions and classifications per client address (DRF rate syntax, e.g. "30/min"), counted in
 # a sliding window in the database (tickets/api/throttles.py).
@@ -207,13 +238,19 @@ UNFOLD = {
                         "link": reverse_lazy("admin:auth_group_changelist"),
                         "permission": lambda request: request.user.has_perm("auth.view_group"),
                     },
+                    {
+                        "title": "Login lockouts",
+                        "icon": "lock",
+                        "link": reverse_lazy("admin:axes_accessattempt_changelist"),
+                        "permission": lambda request: request.user.has_perm("axes.view_accessattempt"),
+                    },
                 ],
             },
         ],
     },
 }
 
-# Imports are all-or-nothing and written through tickets.services (see tickets/resources.py).
+# Imports are all-or-nothing and written through tickets.services (see tickets/admin/resources.py).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
@@ -229,7 +266,14 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 CLASSIFIER_TIMEOUT_S = env.float("CLASSIFIER_TIMEOUT_S", default=4.0)
+# LLM calls in flight at once, in all processes together and in one process; past either the local model answers
+# at once, so slow LLM answers never hold every web worker (tickets/classifier/slots.py).
+CLASSIFIER_MAX_LLM_CALLS = env.int("CLASSIFIER_MAX_LLM_CALLS", default=2)
+CLASSIFIER_MAX_LLM_CALLS_PER_PROCESS = env.int("CLASSIFIER_MAX_LLM_CALLS_PER_PROCESS", default=1)
 CLASSIFIER_MODEL_PATH = env.path("CLASSIFIER_MODEL_PATH", default=BASE_DIR / "var" / "classifier.joblib")
+
+# Libraries that log every request or login at INFO: only their warnings matter here (production.py reads it too).
+QUIET_LOGGERS = {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "axes")}
 
 LOGGING = {
     "version": 1,
@@ -237,6 +281,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The OpenAI SDK's HTTP client logs every request at INFO; only its problems matter here.
-    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai")},
+    "loggers": QUIET_LOGGERS,
 }

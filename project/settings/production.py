@@ -3,7 +3,7 @@
 from project.logformat import JSON_FORMATTER, STDOUT_HANDLER, gunicorn_loggers
 
 from .base import *  # noqa: F403
-from .base import env, secret_key
+from .base import QUIET_LOGGERS, env, secret_key
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = secret_key(debug=DEBUG)
@@ -23,8 +23,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Failed-login counts shared by every worker and replica (the table is made by bin/start-web). The API's
-# throttle counters have their own table (tickets.RateCounter), whatever the cache.
+# Django's cache (the table is made by bin/start-web). Nothing that must be shared by every worker lives in it:
+# failed logins are counted by django-axes and the API throttles by tickets.RateCounter, both in the database.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cootrack_cache")}
 
 # One JSON object per line on stdout, ready for any log collector.
@@ -35,7 +35,7 @@ LOGGING = {
     "handlers": {"stdout": STDOUT_HANDLER},
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        **{name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai")},
+        **QUIET_LOGGERS,
         **gunicorn_loggers("INFO"),
     },
 }

@@ -6,14 +6,11 @@ how much of it still overlaps the last ``period`` seconds. Refused requests coun
 keeps retrying stays refused until it slows down.
 """
 
-import hashlib
-
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from project.clientip import client_key
 from tickets import services
-
-MAX_IDENT_LENGTH = 64  # an IPv6 address with a zone is well under this
 
 
 class _AnonymousPerAddressThrottle(SimpleRateThrottle):
@@ -26,12 +23,7 @@ class _AnonymousPerAddressThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if request.user and request.user.is_staff:
             return None
-        # get_ident honours X-Forwarded-For only for NUM_PROXIES (TRUSTED_PROXY_COUNT) hops.
-        ident = self.get_ident(request) or ""  # None when the server gave no address (a Unix socket)
-        if len(ident) > MAX_IDENT_LENGTH or not ident.isprintable():
-            # Not an address (a proxy passing on whatever the client sent): still one key per value.
-            ident = "sha256:" + hashlib.sha256(ident.encode("utf-8", "backslashreplace")).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return self.cache_format % {"scope": self.scope, "ident": client_key(request)}
 
     def allow_request(self, request, view):
         if self.rate is None or (key := self.get_cache_key(request, view)) is None:

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from project.clientip import client_ip
 from tickets import classifier, selectors, services
 from tickets.api.permissions import CanViewDashboard, StaffModelPermissions
 from tickets.api.serializers import (
@@ -67,7 +68,7 @@ class TicketViewSet(
         data = dict(serializer.validated_data)
         if data.pop("website", ""):
             # The honeypot field is hidden from people; only bots fill it. Answer as if it worked, store nothing.
-            logger.info("honeypot: dropped a bot submission from %s", TicketCreateThrottle().get_ident(request))
+            logger.info("honeypot: dropped a bot submission from %s", client_ip(request))
             data.setdefault("category", "general")
             data.setdefault("priority", "medium")
             decoy = Ticket(pk=0, created_at=timezone.now(), updated_at=timezone.now(), **data)

@@ -149,11 +149,24 @@ class TestCreate:
     def test_trusted_proxy_count_makes_forwarded_for_the_client_address(self, api_client, settings):
         settings.API_THROTTLE_CREATE = "1/min"
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        settings.TRUSTED_PROXIES = ["10.0.0.9"]
         payload = {"title": "t", "description": "d"}
         a = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="1.1.1.1")
         b = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="2.2.2.2")
         a_again = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="1.1.1.1")
         assert (a.status_code, b.status_code, a_again.status_code) == (201, 201, 429)
+
+    def test_a_client_that_bypasses_the_proxy_cannot_choose_its_address(self, api_client, settings):
+        settings.API_THROTTLE_CREATE = "1/min"
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        settings.TRUSTED_PROXIES = ["10.0.0.0/30"]
+        payload = {"title": "t", "description": "d"}
+        # 10.0.0.77 talks to gunicorn directly: its X-Forwarded-For is dropped, it is counted as itself.
+        statuses = [
+            api_client.post(URL, payload, REMOTE_ADDR="10.0.0.77", HTTP_X_FORWARDED_FOR=f"1.1.1.{i}").status_code
+            for i in range(3)
+        ]
+        assert statuses == [201, 429, 429]
 
     def test_staff_are_not_throttled(self, staff_client, settings):
         settings.API_THROTTLE_CREATE = "1/min"
@@ -357,7 +370,7 @@ class TestAuthentication:
     def test_session_login_enforces_csrf_on_writes(self, staff_user):
         t = TicketFactory(status="open")
         client = APIClient(enforce_csrf_checks=True)
-        client.login(username="staff", password="staff-pass-123")
+        client.force_login(staff_user)
         assert client.get(URL).status_code == 200
         refused = client.patch(f"{URL}{t.id}/", {"status": "closed"}, format="json")
         assert refused.status_code == 403

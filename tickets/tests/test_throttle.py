@@ -104,6 +104,7 @@ def test_staff_are_not_counted(staff_user, settings):
 def test_a_forwarded_for_that_is_no_address_is_still_counted(api_client, settings):
     settings.API_THROTTLE_CREATE = "1/min"
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.TRUSTED_PROXIES = ["10.1.0.9"]
     junk = "x" * 500 + "\t\u00e9"
     first = api_client.post(URL, PAYLOAD, REMOTE_ADDR="10.1.0.9", HTTP_X_FORWARDED_FOR=junk)
     again = api_client.post(URL, PAYLOAD, REMOTE_ADDR="10.1.0.9", HTTP_X_FORWARDED_FOR=junk)
@@ -115,3 +116,15 @@ def test_a_request_without_an_address_shares_one_count(api_client, settings):
     settings.API_THROTTLE_CREATE = "1/min"
     responses = [api_client.post(URL, PAYLOAD, REMOTE_ADDR=None) for _ in range(2)]
     assert [r.status_code for r in responses] == [201, 429]
+
+
+def test_ipv6_clients_are_counted_by_their_64(api_client, settings):
+    settings.API_THROTTLE_CREATE = "2/min"
+    same_64 = ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:2:abcd:1:2:3"]
+    statuses = [api_client.post(URL, PAYLOAD, REMOTE_ADDR=address).status_code for address in same_64]
+    assert statuses == [201, 201, 429]
+    assert api_client.post(URL, PAYLOAD, REMOTE_ADDR="2001:db8:1:3::1").status_code == 201  # another /64
+    assert set(RateCounter.objects.values_list("key", flat=True)) == {
+        "throttle_ticket_create_2001:db8:1:2::/64",
+        "throttle_ticket_create_2001:db8:1:3::/64",
+    }

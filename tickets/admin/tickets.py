@@ -1,11 +1,8 @@
-"""The staff workspace: a themed (unfold) admin for triaging tickets, importing and exporting them."""
+"""Tickets in the staff workspace: triage, one-click moves, bulk actions, import and export."""
 
 from datetime import datetime, time, timedelta
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,15 +17,14 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import ChoicesCheckboxFilter, RangeDateFilter
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import action, display
-from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.utils import parse_date_str
 
 from tickets import services
-from tickets.admin_paginator import EstimatedCountPaginator
+from tickets.admin.paginator import EstimatedCountPaginator
+from tickets.admin.resources import TicketResource
 from tickets.classifier import classify
 from tickets.export import export_csv
 from tickets.models import Status, Ticket, TicketEvent
-from tickets.resources import TicketResource
 from tickets.tasks import classify_tickets, inline_classify_limit
 
 STATUS_COLOURS = {"open": "info", "in_progress": "warning", "resolved": "success", "closed": "default"}
@@ -40,21 +36,6 @@ QUICK_MOVES = {
     Status.RESOLVED: (Status.CLOSED, Status.OPEN),
     Status.CLOSED: (Status.OPEN,),
 }
-
-admin.site.unregister(User)
-admin.site.unregister(Group)
-
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
-    form = UserChangeForm
-    add_form = UserCreationForm
-    change_password_form = AdminPasswordChangeForm
-
-
-@admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, ModelAdmin):
-    pass
 
 
 class DayRangeFilter(RangeDateFilter):

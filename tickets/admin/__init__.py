@@ -1,0 +1,3 @@
+"""The staff workspace: a themed (unfold) Django admin. One module per topic; importing the package registers them."""
+
+from tickets.admin import tickets, users  # noqa: F401
