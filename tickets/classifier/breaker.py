@@ -36,6 +36,11 @@ class CircuitBreaker:
             if self._opened_at is not None or self._failures >= self.failure_threshold:
                 self._opened_at = time.monotonic()
 
+    def release_trial(self) -> None:
+        """An allowed call that was not made after all: a half-open breaker may let the next one try."""
+        with self._lock:
+            self._trial_in_flight = False
+
     @property
     def is_open(self) -> bool:
         with self._lock:

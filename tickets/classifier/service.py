@@ -7,6 +7,7 @@ from tickets.classifier import client, local
 from tickets.classifier.base import Classification
 from tickets.classifier.breaker import CircuitBreaker
 from tickets.classifier.prompts import PROMPT_VERSION
+from tickets.classifier.slots import llm_slot
 
 logger = logging.getLogger(__name__)
 
@@ -19,15 +20,21 @@ def classify(title: str, description: str, *, backend: str = "auto") -> Classifi
     description = description or ""
     started = time.monotonic()
     if backend in ("auto", "llm") and client.llm_configured() and breaker.allow():
-        try:
-            category, priority, confidence, model = client.complete(title, description)
-        except client.LLMUnavailable as exc:
-            breaker.record_failure()
-            logger.warning("LLM classification failed (%s); using the local model", exc)
-        else:
-            breaker.record_success()
-            # The prompt's version travels with the model name: "llm:<model>@<prompt version>".
-            return Classification(category, priority, confidence, "llm", f"{model}@{PROMPT_VERSION}", _ms(started))
+        with llm_slot() as slot_taken:
+            if not slot_taken:
+                breaker.release_trial()
+                logger.info("every LLM slot is busy; using the local model")
+            else:
+                try:
+                    category, priority, confidence, model = client.complete(title, description)
+                except client.LLMUnavailable as exc:
+                    breaker.record_failure()
+                    logger.warning("LLM classification failed (%s); using the local model", exc)
+                else:
+                    breaker.record_success()
+                    # The prompt's version travels with the model name: "llm:<model>@<prompt version>".
+                    classified_by = f"{model}@{PROMPT_VERSION}"
+                    return Classification(category, priority, confidence, "llm", classified_by, _ms(started))
     category, priority, confidence, version = local.predict(title, description)
     return Classification(category, priority, confidence, "local", version, _ms(started))
 

@@ -9,6 +9,9 @@ from tickets.classifier.prompts import PROMPT_VERSION
 from tickets.classifier.service import breaker
 from tickets.models import Ticket
 
+# classify() takes an LLM slot from PostgreSQL (tickets/classifier/slots.py) before it calls the LLM.
+pytestmark = pytest.mark.django_db
+
 TEXT = ("Site down", "Every customer gets a 502 error since 8am and nobody can place orders.")
 
 
@@ -180,3 +183,27 @@ def test_classify_endpoint_reports_the_llm_as_source(llm, api_client):
     llm.answer({"category": "account", "priority": "high", "confidence": 0.88})
     body = api_client.post("/api/tickets/classify/", {"description": "I am locked out"}).json()
     assert body == {"suggested_category": "account", "suggested_priority": "high", "confidence": 0.88, "source": "llm"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("bound", ["CLASSIFIER_MAX_LLM_CALLS", "CLASSIFIER_MAX_LLM_CALLS_PER_PROCESS"])
+def test_llm_calls_in_flight_are_bounded_and_the_rest_answer_locally(llm, settings, bound):
+    """Each thread has its own database connection, like a separate worker: with one slot (shared across
+    processes, or per process), one classification waits for the slow LLM and the others answer locally at once."""
+    from tickets.tests.concurrency import run_together
+
+    settings.CLASSIFIER_MAX_LLM_CALLS = settings.CLASSIFIER_MAX_LLM_CALLS_PER_PROCESS = 10
+    setattr(settings, bound, 1)
+    llm.delay = 0.6
+    results = {}
+
+    def work(i):
+        results[i] = classify(*TEXT)
+
+    run_together(work, 4)
+    assert sorted(r.source for r in results.values()) == ["llm", "local", "local", "local"]
+    assert len(llm.requests) == 1
+    # The slot is free again: the next classification asks the LLM.
+    llm.delay = 0
+    assert classify(*TEXT).source == "llm"
+    assert len(llm.requests) == 2
