@@ -6,6 +6,7 @@ server-side cursor through the csv module. Both produce the same columns and quo
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from django.db import connections
@@ -15,8 +16,12 @@ from django.db.models.functions import Concat
 from tickets.models import TICKET_FIELDS, Ticket
 
 EXPORT_COLUMNS = TICKET_FIELDS
-# Text a customer typed; a leading = + - @ would run as a formula in a spreadsheet, so it gets a quote.
+# Text a customer typed; a leading = + - @ (tab, CR) would run as a formula in a spreadsheet, so it gets a quote.
+# A value that already starts with quotes before such a character gets one more, so that an import removes
+# exactly one quote (``unguard``) and an export followed by an import changes nothing.
 FREE_TEXT_COLUMNS = ("title", "description", "submitter_email")
+FORMULA_GUARD_PATTERN = r"^'*[=+@\t\r-]"
+_GUARDED = re.compile(r"^'+[=+@\t\r-]")
 UTF8_BOM = "\ufeff".encode()  # lets spreadsheet programs detect UTF-8
 CHUNK_ROWS = 2000
 
@@ -24,7 +29,7 @@ CHUNK_ROWS = 2000
 def _export_values(queryset: QuerySet[Ticket]) -> QuerySet:
     safe = {
         f"_{name}": Case(
-            When(**{f"{name}__regex": r"^[=+@\t\r-]"}, then=Concat(Value("'"), name, output_field=TextField())),
+            When(**{f"{name}__regex": FORMULA_GUARD_PATTERN}, then=Concat(Value("'"), name, output_field=TextField())),
             default=name,
             output_field=TextField(),
         )
@@ -32,6 +37,11 @@ def _export_values(queryset: QuerySet[Ticket]) -> QuerySet:
     }
     columns = [f"_{c}" if c in FREE_TEXT_COLUMNS else c for c in EXPORT_COLUMNS]
     return queryset.annotate(**safe).values_list(*columns)
+
+
+def unguard(value: str) -> str:
+    """A cell as it was before ``export_csv`` guarded it against running as a formula."""
+    return value[1:] if isinstance(value, str) and _GUARDED.match(value) else value
 
 
 def export_csv(queryset: QuerySet[Ticket]) -> Iterator[bytes]:

@@ -130,35 +130,70 @@ class Ticket(models.Model):
         return self.ai_category == self.category and self.ai_priority == self.priority
 
 
-class TicketEvent(models.Model):
-    """Append-only history of a ticket's status, category and priority."""
+class EventField(models.TextChoices):
+    """What a history entry records (``TicketEvent.Field``)."""
 
-    class Field(models.TextChoices):
-        CREATED = "created", "Created"
-        STATUS = "status", "Status"
-        CATEGORY = "category", "Category"
-        PRIORITY = "priority", "Priority"
+    CREATED = "created", "Created"
+    STATUS = "status", "Status"
+    CATEGORY = "category", "Category"
+    PRIORITY = "priority", "Priority"
+    TITLE = "title", "Title"
+    DESCRIPTION = "description", "Description"
+    SUBMITTER_EMAIL = "submitter_email", "Submitter email"
+
+
+class TicketEvent(models.Model):
+    """Append-only history of a ticket: its creation, every label and status move, and edits of its text."""
+
+    Field = EventField
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     field = models.CharField(max_length=16, choices=Field.choices)
-    old_value = models.CharField(max_length=16, blank=True)
-    new_value = models.CharField(max_length=16, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index("ticket", "created_at", name="ticketevent_ticket_time_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(field__in=["created", "status", "category", "priority"]), name="ticketevent_field_valid"
-            ),
+            models.CheckConstraint(condition=Q(field__in=EventField.values), name="ticketevent_field_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.old_value or '-'} -> {self.new_value}"
+        return f"{self.field}: {self.old_value[:40] or '-'} -> {self.new_value[:40]}"
+
+
+class AuditAction(models.TextChoices):
+    EXPORT = "export", "Export"
+    IMPORT = "import", "Import"
+
+
+class AuditEntry(models.Model):
+    """Who moved tickets in or out in bulk, and when: every export and import, with its filters and row count."""
+
+    Action = AuditAction
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    rows = models.PositiveIntegerField(default=0)
+    detail = models.JSONField(default=dict, blank=True)  # filters and search, file name, format, counts
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="auditentry_action_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} of {self.rows} ticket(s) by {self.actor or 'nobody'}"
 
 
 class TicketCount(models.Model):

@@ -9,7 +9,14 @@ MANAGER = "Manager"
 DASHBOARD_PERMISSION = "tickets.view_dashboard"
 
 AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent"]
-MANAGER_PERMISSIONS = [*AGENT_PERMISSIONS, "delete_ticket", "export_ticket", "import_ticket", "view_dashboard"]
+MANAGER_PERMISSIONS = [
+    *AGENT_PERMISSIONS,
+    "delete_ticket",
+    "export_ticket",
+    "import_ticket",
+    "view_dashboard",
+    "view_auditentry",
+]
 
 
 def ensure_roles(apps) -> None:

@@ -82,12 +82,17 @@ def avg_per_day(total: int, first_created_at) -> float:
 
 
 def confirmed_training_rows() -> list[dict[str, str]]:
-    """Tickets whose labels staff confirmed (resolved or closed them) or corrected (changed a label)."""
-    relabelled = TicketEvent.objects.filter(
-        ticket=OuterRef("pk"), field__in=[TicketEvent.Field.CATEGORY, TicketEvent.Field.PRIORITY], actor__isnull=False
+    """Tickets whose labels a staff member set (created the ticket), changed, or confirmed by resolving or closing
+    it while its labels were the AI's own. Labels a submitter chose and nobody on staff touched never count:
+    anyone can submit a ticket, so they could teach the model anything (training-data poisoning)."""
+    staff_events = TicketEvent.objects.filter(ticket=OuterRef("pk"), actor__is_staff=True)
+    set_or_changed = staff_events.filter(
+        field__in=[TicketEvent.Field.CREATED, TicketEvent.Field.CATEGORY, TicketEvent.Field.PRIORITY]
     )
+    resolved_by_staff = staff_events.filter(field=TicketEvent.Field.STATUS, new_value__in=DONE_STATUSES)
+    ai_labels_kept = Q(category=F("ai_category"), priority=F("ai_priority"))
     return list(
-        Ticket.objects.filter(Q(status__in=DONE_STATUSES) | Q(Exists(relabelled)))
+        Ticket.objects.filter(Q(Exists(set_or_changed)) | (Q(Exists(resolved_by_staff)) & ai_labels_kept))
         .order_by("pk")
         .values("title", "description", "category", "priority")
     )

@@ -4,8 +4,6 @@ from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from tickets import services
-from tickets.classifier import classify
-from tickets.models import Ticket
 
 # A request classifies at most a page of tickets itself with the local model (~2 ms each), and only a few when
 # an LLM answers (up to CLASSIFIER_TIMEOUT_S each); more go to a background job, never a long request.
@@ -21,14 +19,6 @@ def inline_classify_limit() -> int:
 
 @task()
 def classify_tickets(ticket_ids: list[int], overwrite: bool = True, actor_id: int | None = None) -> int:
-    """Classify each ticket and apply the result; returns how many were classified.
-
-    Idempotent per ticket: a retried job classifies again and applies the same kind of result.
-    """
+    """Classify each ticket and apply the result; returns how many were classified."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    done = 0
-    for ticket in Ticket.objects.filter(pk__in=ticket_ids).order_by("pk").iterator(chunk_size=200):
-        result = classify(ticket.title, ticket.description)
-        services.ticket_apply_classification(ticket=ticket, classification=result, overwrite=overwrite, actor=actor)
-        done += 1
-    return done
+    return services.ticket_classify_many(ticket_ids=ticket_ids, overwrite=overwrite, actor=actor)

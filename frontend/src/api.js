@@ -16,6 +16,7 @@ const STATUS_MESSAGES = {
   401: "Please log in to continue.",
   403: "Please log in with a staff account to continue.",
   404: "Not found.",
+  412: "Someone else changed this since it was loaded.",
   413: "That is too long to send.",
   429: "Too many requests. Please wait a moment and try again.",
 };
@@ -41,12 +42,12 @@ function toError(status, data) {
   return new ApiError(status, message, fields);
 }
 
-async function request(path, { method = "GET", body, query, signal } = {}) {
+async function request(path, { method = "GET", body, query, signal, headers: extraHeaders } = {}) {
   const url = new URL(`${BASE}${path}`, window.location.origin);
   for (const [key, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
 
@@ -73,7 +74,13 @@ export const api = {
   classify: ({ title, description }, signal) =>
     request("/api/tickets/classify/", { method: "POST", body: { title, description }, signal }),
   listTickets: (filters, signal) => request("/api/tickets/", { query: filters, signal }),
-  updateTicket: (id, changes) => request(`/api/tickets/${id}/`, { method: "PATCH", body: changes }),
+  // With the version the ticket was read at, the server refuses (412) a change over someone else's newer one.
+  updateTicket: (id, changes, version) =>
+    request(`/api/tickets/${id}/`, {
+      method: "PATCH",
+      body: changes,
+      headers: version ? { "If-Match": `"${version}"` } : undefined,
+    }),
   stats: (signal) => request("/api/tickets/stats/", { signal }),
   session: () => request("/api/session/"),
   login: (username, password) => request("/api/session/login/", { method: "POST", body: { username, password } }),

@@ -3,8 +3,7 @@
 from import_export import resources
 
 from tickets import services
-from tickets.classifier import classify
-from tickets.export import EXPORT_COLUMNS
+from tickets.export import EXPORT_COLUMNS, FREE_TEXT_COLUMNS, unguard
 from tickets.models import Status, Ticket
 
 IMPORT_COLUMNS = ("id", "title", "description", "category", "priority", "status", "submitter_email")
@@ -22,24 +21,28 @@ class TicketResource(resources.ModelResource):
         report_skipped = False
         use_transactions = True
 
+    def before_import(self, dataset, **kwargs):
+        # Header names in any case and spacing; a file without an id column only creates tickets.
+        dataset.headers = [(h or "").strip().lower() for h in dataset.headers]
+        if "id" not in dataset.headers:
+            dataset.insert_col(0, col=[""] * dataset.height, header="id")
+        super().before_import(dataset, **kwargs)
+
     def get_import_fields(self):
         return [f for f in super().get_import_fields() if f.column_name in IMPORT_COLUMNS]
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
-        for name in ("title", "description", "submitter_email"):
-            value = getattr(instance, name)
+        for name in FREE_TEXT_COLUMNS:
+            # An exported file comes back unchanged: the export's formula guard is taken off again.
+            value = unguard(getattr(instance, name))
             setattr(instance, name, value.strip() if isinstance(value, str) else "")
         if not instance.status:
             instance.status = Status.OPEN
-        instance._classification = None
-        if instance.pk is None and not (instance.category and instance.priority) and instance.description:
-            # Classified in the preview too, so staff see the labels before confirming. Local model: an
-            # import of thousands of rows must not wait on an LLM.
-            result = classify(instance.title, instance.description, backend="local")
-            instance.category = instance.category or result.category
-            instance.priority = instance.priority or result.priority
-            instance._classification = result
+        # Classified in the preview too, so staff see the labels before confirming. Local model: an import of
+        # thousands of rows must not wait on an LLM.
+        fill = instance.pk is None and instance.description
+        instance._classification = services.ticket_fill_labels(instance, backend="local") if fill else None
 
     def do_instance_save(self, instance, is_create):
         actor = getattr(self, "_actor", None)
@@ -50,12 +53,11 @@ class TicketResource(resources.ModelResource):
                 category=instance.category,
                 priority=instance.priority,
                 submitter_email=instance.submitter_email,
+                status=instance.status,
                 actor=actor,
                 classify_ticket=False,
                 classification=instance._classification,
             )
-            if instance.status != ticket.status:
-                ticket = services.ticket_change_status(ticket=ticket, status=instance.status, actor=actor)
             instance.pk = ticket.pk
         else:
             data = {name: getattr(instance, name) for name in IMPORT_COLUMNS if name != "id"}

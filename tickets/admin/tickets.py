@@ -2,6 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, StreamingHttpResponse
@@ -15,14 +16,14 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import ChoicesCheckboxFilter, RangeDateFilter
-from unfold.contrib.import_export.forms import ExportForm, ImportForm
+from unfold.contrib.import_export.forms import ExportForm
 from unfold.decorators import action, display
 from unfold.utils import parse_date_str
 
 from tickets import services
+from tickets.admin.forms import TicketImportForm
 from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.resources import TicketResource
-from tickets.classifier import classify
 from tickets.export import export_csv
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
@@ -53,6 +54,36 @@ class DayRangeFilter(RangeDateFilter):
             start = datetime.combine(day + timedelta(days=shift), time.min)
             bounds[f"{self.parameter_name}__{lookup}"] = timezone.make_aware(start)
         return queryset.filter(**bounds)
+
+
+def stale_message(current: Ticket) -> str:
+    return (
+        f"Nothing was saved: someone else changed this ticket at {timezone.localtime(current.updated_at):%H:%M:%S} "
+        f"since you opened it. It is now: status {current.get_status_display()}, priority "
+        f"{current.get_priority_display()}, category {current.get_category_display()}, "
+        f"title \u201c{current.title}\u201d. "
+        "Reload the page to see every change, then make yours again."
+    )
+
+
+class TicketAdminForm(forms.ModelForm):
+    """The ticket's version when the form was opened travels with it, so a save over someone else's later
+    change is refused instead of silently overwriting it (the API's If-Match, for the admin)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = services.ticket_version(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version"):
+            current = Ticket.objects.filter(pk=self.instance.pk).first()
+            if current is not None and services.ticket_version(current) != cleaned["version"]:
+                raise forms.ValidationError(stale_message(current), code="stale")
+        return cleaned
 
 
 class TicketEventInline(TabularInline):
@@ -105,7 +136,7 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
         "ai_agreement",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "description", "submitter_email"]}),
+        (None, {"fields": ["title", "description", "submitter_email", "version"]}),
         ("Triage", {"fields": ["category", "priority", "status"]}),
         (
             "AI suggestion",
@@ -114,7 +145,7 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
         ("Dates", {"fields": ["created_at", "updated_at", "resolved_at"]}),
     ]
     resource_classes = [TicketResource]
-    import_form_class = ImportForm
+    import_form_class = TicketImportForm
     export_form_class = ExportForm
     formats = [CSV]
     skip_export_form = True
@@ -188,7 +219,7 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
         return HttpResponseRedirect(back)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, form=TicketAdminForm, **kwargs)
         # Left empty, the labels are filled by the classifier on save.
         for name in ("category", "priority"):
             if name in form.base_fields:
@@ -200,7 +231,6 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        unlabelled = not data.get("category") or not data.get("priority")
         if not change:
             ticket = services.ticket_create(
                 title=data["title"],
@@ -208,21 +238,25 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
                 category=data.get("category") or None,
                 priority=data.get("priority") or None,
                 submitter_email=data.get("submitter_email") or "",
+                status=data.get("status") or Status.OPEN,
                 actor=request.user,
             )
-            if data.get("status") and data["status"] != ticket.status:
-                ticket = services.ticket_change_status(ticket=ticket, status=data["status"], actor=request.user)
         else:
+            # A label staff cleared is in the changes, empty: the service lets the AI fill it.
             changes = {name: data[name] for name in form.changed_data if name in services.UPDATABLE_FIELDS}
-            suggestion = None
-            if unlabelled:
-                # Staff cleared a label: the AI fills it in.
-                suggestion = classify(data["title"], data["description"])
-                changes["category"] = data.get("category") or suggestion.category
-                changes["priority"] = data.get("priority") or suggestion.priority
-            ticket = services.ticket_update(ticket=obj, data=changes, actor=request.user, classification=suggestion)
+            ticket = services.ticket_update(
+                ticket=obj, data=changes, actor=request.user, expected_version=data.get("version")
+            )
         obj.pk = ticket.pk
         obj.refresh_from_db()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.StaleTicket as stale:
+            # The form's own check passed, then another save landed first: nothing of this one was written.
+            self.message_user(request, stale_message(stale.current), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
         services.ticket_delete(ticket_ids=[obj.pk])
@@ -265,13 +299,7 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
                 request, f"{len(ids)} ticket(s) queued for AI classification in the background.", messages.INFO
             )
             return
-        for ticket in Ticket.objects.filter(pk__in=ids):
-            services.ticket_apply_classification(
-                ticket=ticket,
-                classification=classify(ticket.title, ticket.description),
-                overwrite=True,
-                actor=request.user,
-            )
+        services.ticket_classify_many(ticket_ids=ids, overwrite=True, actor=request.user)
         self.message_user(request, f"{len(ids)} ticket(s) classified with AI.", messages.SUCCESS)
 
     # --- import / export ---------------------------------------------------------------------------
@@ -282,11 +310,25 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
     def has_import_permission(self, request):
         return request.user.has_perm("tickets.import_ticket")
 
+    def generate_log_entries(self, result, request):
+        """A confirmed import goes to the audit log (import-export's own admin log is off)."""
+        totals = {kind: n for kind, n in result.totals.items() if n}
+        services.audit_record(
+            actor=request.user,
+            action="import",
+            rows=totals.get("new", 0) + totals.get("update", 0),
+            detail={"file": request.POST.get("original_file_name", ""), **totals},
+        )
+
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         """Stream the filtered changelist as CSV instead of building it in memory."""
         if not self.has_export_permission(request):
             raise PermissionDenied
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        filters = {key: request.GET.getlist(key) for key in request.GET if key not in ("o", "p")}
+        services.audit_record(
+            actor=request.user, action="export", rows=queryset.count(), detail={"filters": filters, "format": "csv"}
+        )
         response = StreamingHttpResponse(export_csv(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.csv"'
         return response

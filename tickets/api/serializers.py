@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from tickets import services
 from tickets.models import DESCRIPTION_MAX_LENGTH, TICKET_FIELDS, TITLE_MAX_LENGTH, Category, Priority, Status, Ticket
 from tickets.validators import validate_storable_text
 
@@ -15,10 +16,27 @@ class TicketSerializer(serializers.ModelSerializer):
     submitter_email = serializers.CharField(read_only=True, help_text="Optional: empty when not given.")
     ai_category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
     ai_priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, read_only=True)
+    version = serializers.SerializerMethodField(
+        help_text="The ticket's ETag value: send it back as If-Match on a PATCH to refuse a stale update (412)."
+    )
 
     class Meta:
         model = Ticket
-        fields = list(TICKET_FIELDS)
+        fields = [*TICKET_FIELDS, "version"]
+        read_only_fields = fields
+
+    def get_version(self, ticket: Ticket) -> str:
+        return services.ticket_version(ticket)
+
+
+class SubmittedTicketSerializer(serializers.ModelSerializer):
+    """A ticket as its anonymous submitter gets it back: no AI fields, no model name or prompt version."""
+
+    submitter_email = serializers.CharField(read_only=True, help_text="Optional: empty when not given.")
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "title", "description", "category", "priority", "status", "submitter_email", "created_at"]
         read_only_fields = fields
 
 

@@ -15,6 +15,7 @@ from tickets.api.serializers import (
     ClassificationSerializer,
     ClassifyRequestSerializer,
     StatsSerializer,
+    SubmittedTicketSerializer,
     TicketCreateSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
@@ -61,7 +62,11 @@ class TicketViewSet(
             return [TicketClassifyThrottle()]
         return []
 
-    @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    @extend_schema(
+        request=TicketCreateSerializer,
+        responses={201: SubmittedTicketSerializer},
+        description="Staff who may view tickets get the whole ticket back (as GET); anyone else these fields.",
+    )
     def create(self, request, *args, **kwargs):
         serializer = TicketCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -72,9 +77,11 @@ class TicketViewSet(
             data.setdefault("category", "general")
             data.setdefault("priority", "medium")
             decoy = Ticket(pk=0, created_at=timezone.now(), updated_at=timezone.now(), **data)
-            return Response(TicketSerializer(decoy).data, status=status.HTTP_201_CREATED)
+            return Response(SubmittedTicketSerializer(decoy).data, status=status.HTTP_201_CREATED)
         ticket = services.ticket_create(**data, actor=request.user)
-        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        staff = request.user.is_staff and request.user.has_perm("tickets.view_ticket")
+        output = TicketSerializer if staff else SubmittedTicketSerializer
+        return Response(output(ticket).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, *args, **kwargs):
         ticket = self.get_object()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tickets import services
 from tickets.classifier.prompts import PROMPT_VERSION
 from tickets.models import Ticket, TicketEvent
 from tickets.tests.factories import TicketFactory
@@ -182,6 +183,36 @@ class TestClassification:
         )
         ticket.refresh_from_db()
         assert ticket.category == ticket.ai_category == "account"
+
+    def test_a_save_over_someone_elses_later_change_is_refused(self, agent_client, manager):
+        ticket = TicketFactory(title="Printer", description="It jams", priority="low", status="open")
+        url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        opened = agent_client.get(url).context["adminform"].form
+        version = opened["version"].value()
+        assert 'type="hidden" name="version"' in agent_client.get(url).content.decode()
+        # Another agent moves the ticket after this form was opened.
+        services.ticket_update(ticket=ticket, data={"priority": "critical"}, actor=manager)
+        form = {
+            "title": "Printer on floor 2",
+            "description": "It jams",
+            "submitter_email": "",
+            "category": ticket.category,
+            "priority": "low",
+            "status": "resolved",
+            "version": version,
+            **NO_INLINE_FORMS,
+        }
+        response = agent_client.post(url, form)
+        assert response.status_code == 200  # the form again, with the error, not a redirect
+        page = response.content.decode()
+        assert "someone else changed this ticket" in page and "priority Critical" in page
+        ticket.refresh_from_db()
+        assert (ticket.title, ticket.priority, ticket.status) == ("Printer", "critical", "open")
+        # With the current version (a reload), the same save goes through.
+        form["version"] = services.ticket_version(ticket)
+        assert agent_client.post(url, form).status_code == 302
+        ticket.refresh_from_db()
+        assert (ticket.title, ticket.priority, ticket.status) == ("Printer on floor 2", "low", "resolved")
 
     def test_invalid_add_shows_form_errors_and_writes_nothing(self, agent_client):
         response = agent_client.post(
@@ -369,3 +400,75 @@ class TestUsersAndGroups:
     def test_pages_load_for_a_superuser(self, admin_client, name):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
         assert admin_client.get(reverse(f"admin:{name}_add")).status_code == 200
+
+
+class TestImportLimitsAndAudit:
+    def _confirm(self, client, preview):
+        return client.post(reverse("admin:tickets_ticket_process_import"), preview.context["confirm_form"].initial)
+
+    def test_too_many_rows_or_bytes_are_refused_with_a_plain_message(self, manager_client, settings):
+        settings.IMPORT_MAX_ROWS = 3
+        header = "title,description,category,priority,status\n"
+        many = header + "".join(f"T{i},Row {i},billing,low,open\n" for i in range(4))
+        response = _import(manager_client, many)
+        errors = response.context["form"].errors["import_file"]
+        assert errors == [
+            "The file has 4 rows; the limit is 3 per file. "
+            "Split it into smaller files and import them one after another."
+        ]
+        settings.IMPORT_MAX_BYTES = 50
+        response = _import(manager_client, header + "T,Row,billing,low,open\n")
+        assert "the limit is 0.0 MB" in response.context["form"].errors["import_file"][0]
+        assert "Traceback" not in response.content.decode()
+        assert not Ticket.objects.exists()
+
+    def test_export_then_import_of_the_same_file_changes_nothing(self, manager_client):
+        tickets = [
+            TicketFactory(title="=SUM(A1:A9)", description="-5 degrees in the server room", priority="high"),
+            TicketFactory(title="'=already quoted", description="+1 for this", submitter_email="a@example.com"),
+            TicketFactory(title="@home printer", description="Plain text, nothing odd"),
+        ]
+        before = list(Ticket.objects.order_by("pk").values())
+        body = b"".join(manager_client.get(reverse("admin:tickets_ticket_export")).streaming_content)
+        upload = io.BytesIO(body)
+        upload.name = "export.csv"
+        preview = manager_client.post(reverse("admin:tickets_ticket_import"), {"format": "0", "import_file": upload})
+        result = preview.context["result"]
+        assert not result.has_validation_errors() and not result.has_errors(), [
+            e.error for r in result.row_errors() for e in r[1]
+        ]
+        self._confirm(manager_client, preview)
+        assert list(Ticket.objects.order_by("pk").values()) == before
+        assert Ticket.objects.count() == len(tickets)
+        assert not TicketEvent.objects.exclude(field="created").exists()
+
+    def test_exports_and_imports_are_in_the_audit_log(self, manager_client, manager):
+        from tickets.models import AuditEntry
+
+        TicketFactory.create_batch(2, status="open")
+        TicketFactory(status="closed")
+        manager_client.get(reverse("admin:tickets_ticket_export"), {"status__exact": "open", "q": "x"})
+        preview = _import(manager_client, "title,description,category,priority,status\nNew,Desc,billing,low,open\n")
+        self._confirm(manager_client, preview)
+        imported, exported = AuditEntry.objects.order_by("-id")
+        assert (exported.action, exported.actor, exported.rows) == ("export", manager, 0)
+        assert exported.detail == {"filters": {"status__exact": ["open"], "q": ["x"]}, "format": "csv"}
+        assert (imported.action, imported.actor, imported.rows) == ("import", manager, 1)
+        assert imported.detail["file"] == "tickets.csv" and imported.detail["new"] == 1
+        page = manager_client.get(reverse("admin:tickets_auditentry_changelist")).content.decode()
+        assert "Export" in page and "Import" in page
+
+    def test_agents_cannot_read_the_audit_log(self, agent_client):
+        assert agent_client.get(reverse("admin:tickets_auditentry_changelist")).status_code == 403
+
+    def test_edits_of_the_text_are_in_the_history(self, agent_client, agent):
+        ticket = TicketFactory(title="Old", description="Old text", submitter_email="a@example.com")
+        services.ticket_update(
+            ticket=ticket, data={"title": "New", "description": "New text", "submitter_email": ""}, actor=agent
+        )
+        changes = {e.field: (e.old_value, e.new_value, e.actor) for e in ticket.events.exclude(field="created")}
+        assert changes == {
+            "title": ("Old", "New", agent),
+            "description": ("Old text", "New text", agent),
+            "submitter_email": ("a@example.com", "", agent),
+        }

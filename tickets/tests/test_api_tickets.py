@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tickets.classifier.prompts import PROMPT_VERSION
 from tickets.models import Category, Priority, Ticket, TicketEvent
 from tickets.tests.factories import TicketFactory
 
@@ -31,11 +32,18 @@ class TestCreate:
         assert body["status"] == "open"
         assert body["category"] == "billing"
         assert body["priority"] in Priority.values
-        assert body["ai_category"] == body["category"]
-        assert body["classified_by"].startswith("local:")
         ticket = Ticket.objects.get(pk=body["id"])
         assert ticket.title == "Charged twice"
+        assert ticket.ai_category == ticket.category
+        assert ticket.classified_by.startswith("local:")
         assert ticket.events.get().field == TicketEvent.Field.CREATED
+        # Which model and prompt labelled it is the staff's business, not an anonymous submitter's.
+        assert not {"ai_category", "ai_priority", "ai_confidence", "classified_by", "version"} & set(body)
+        assert PROMPT_VERSION not in response.content.decode()
+
+    def test_staff_creating_a_ticket_get_the_whole_ticket(self, staff_client):
+        body = staff_client.post(URL, {"title": "Charged twice", "description": "Refund my double charge."}).json()
+        assert body["classified_by"].startswith("local:") and body["ai_category"] == body["category"]
 
     def test_given_labels_are_stored_and_ai_suggestion_kept_beside_them(self, api_client):
         response = api_client.post(
@@ -278,7 +286,7 @@ class TestRetrieveAndUpdate:
         assert response.status_code == 200
         t.refresh_from_db()
         assert (t.category, t.priority, t.title) == ("technical", "critical", "New title")
-        assert set(t.events.values_list("field", flat=True)) == {"category", "priority"}
+        assert set(t.events.values_list("field", flat=True)) == {"category", "priority", "title"}
 
     @pytest.mark.parametrize(
         ("payload", "field"),

@@ -22,6 +22,8 @@ def test_submit_with_live_suggestion_then_triage_as_staff(live_server, page, scr
     TicketFactory.create_batch(2, status="open", category="account", priority="low", title="Old ticket")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    refused = []  # what the Content-Security-Policy blocked: nothing the app itself needs
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
 
     # A customer submits a ticket; the AI's suggestion fills category and priority as they type.
     page.goto(live_server.url + "/")
@@ -76,3 +78,4 @@ def test_submit_with_live_suggestion_then_triage_as_staff(live_server, page, scr
     expect(page.get_by_test_id("total-tickets")).to_have_text("3")
     screenshot("5-dashboard")
     assert dialogs == []
+    assert refused == []

@@ -40,7 +40,11 @@ def test_update_records_each_tracked_change_with_actor(django_user_model):
         ticket=ticket, data={"status": "in_progress", "priority": "high", "title": "Renamed"}, actor=agent
     )
     events = {e.field: (e.old_value, e.new_value, e.actor) for e in ticket.events.all()}
-    assert events == {"status": ("open", "in_progress", agent), "priority": ("low", "high", agent)}
+    assert events == {
+        "status": ("open", "in_progress", agent),
+        "priority": ("low", "high", agent),
+        "title": (ticket.title, "Renamed", agent),
+    }
 
 
 def test_update_without_change_writes_no_history():

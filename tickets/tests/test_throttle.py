@@ -75,7 +75,7 @@ def test_counts_forget_windows_nobody_needs_and_prune_them(monkeypatch):
     assert services.rate_counter_hit(key="a", period=60, now=WINDOW_START + 61) == (1, 2)
     assert services.rate_counter_hit(key="a", period=60, now=WINDOW_START + 200) == (1, 0)
     services.rate_counter_hit(key="b", period=60, now=WINDOW_START + 200)
-    monkeypatch.setattr(services, "RATE_COUNTER_PRUNE_CHANCE", 1.0)
+    monkeypatch.setattr(services.throttle, "RATE_COUNTER_PRUNE_CHANCE", 1.0)
     services.rate_counter_hit(key="c", period=60, now=WINDOW_START + 300)
     # "a" and "b" last counted in the window starting at +180, which no longer matters at +300.
     assert list(RateCounter.objects.values_list("key", flat=True)) == ["c"]

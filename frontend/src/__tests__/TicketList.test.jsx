@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { TicketList } from "../components/TicketList.jsx";
 import { fakeFetch } from "./helpers.js";
 
-const row = (id, status = "open") => ({
+const row = (id, status = "open", version = `${id}-1`) => ({
   id,
+  version,
   title: `Ticket ${id}`,
   category: "billing",
   priority: "high",
@@ -45,5 +46,22 @@ describe("TicketList", () => {
     await userEvent.selectOptions(select, "closed");
     await screen.findByText(/Ticket #5 was not changed: Not allowed\./);
     await waitFor(() => expect(select).toHaveValue("resolved"));
+  });
+
+  it("sends the version it read, and refreshes the list when someone else changed the ticket first", async () => {
+    let listed = row(7, "open", "7-1");
+    const calls = fakeFetch({
+      "GET /api/tickets/": () => [200, { count: 1, next: null, previous: null, results: [listed] }],
+      "PATCH /api/tickets/7/": () => [412, { detail: "The ticket was changed by someone else since you read it." }],
+    });
+    render(<TicketList search="" navigate={vi.fn()} />);
+    const select = await screen.findByLabelText("Status of ticket 7");
+    listed = row(7, "in_progress", "7-2"); // someone else changed it after the list was read
+    await userEvent.selectOptions(select, "resolved");
+    await screen.findByText(/someone else changed it first\. The list is refreshed\./);
+    const patchCall = calls.find((c) => c.method === "PATCH");
+    expect(patchCall.headers["If-Match"]).toBe('"7-1"');
+    await waitFor(() => expect(screen.getByLabelText("Status of ticket 7")).toHaveValue("in_progress"));
+    expect(calls.filter((c) => c.method === "GET")).toHaveLength(2);
   });
 });

@@ -26,6 +26,7 @@ export function TicketList({ search, navigate, onChanged }) {
   const [notice, setNotice] = useState("");
   const [searchText, setSearchText] = useState(filters.search);
   const [saving, setSaving] = useState({});
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => setSearchText(readFilters(search).search), [search]);
 
@@ -36,7 +37,7 @@ export function TicketList({ search, navigate, onChanged }) {
       if (err.name !== "AbortError") setError(err.message);
     });
     return () => controller.abort();
-  }, [search]);
+  }, [search, reloads]);
 
   const apply = (changes) => navigate(`/tickets${toQuery({ ...filters, ...changes, page: changes.page || 1 })}`);
 
@@ -48,13 +49,18 @@ export function TicketList({ search, navigate, onChanged }) {
       setData((d) => ({ ...d, results: d.results.map((t) => (t.id === ticket.id ? { ...t, status: value } : t)) }));
     patch(status); // optimistic
     try {
-      const updated = await api.updateTicket(ticket.id, { status });
+      const updated = await api.updateTicket(ticket.id, { status }, ticket.version);
       setData((d) => ({ ...d, results: d.results.map((t) => (t.id === ticket.id ? updated : t)) }));
       setNotice(`Ticket #${ticket.id} is now ${label(STATUSES, status).toLowerCase()}.`);
       onChanged?.();
     } catch (err) {
       patch(previous); // rolled back
-      setNotice(`Ticket #${ticket.id} was not changed: ${err.message}`);
+      if (err.status === 412) {
+        setNotice(`Ticket #${ticket.id} was not changed: someone else changed it first. The list is refreshed.`);
+        setReloads((n) => n + 1);
+      } else {
+        setNotice(`Ticket #${ticket.id} was not changed: ${err.message}`);
+      }
     } finally {
       setSaving((s) => ({ ...s, [ticket.id]: false }));
     }

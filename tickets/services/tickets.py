@@ -1,21 +1,18 @@
-"""Every write: tickets, their history and the throttle counters. Views, admin, importers, tasks and commands
-call these; none writes on its own."""
+"""Writes of one ticket or a few: create, update, status moves, classification, delete; each in a transaction."""
 
-import random
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from tickets.classifier import Classification, classify
-from tickets.models import DONE_STATUSES, TICKET_FIELDS, Status, Ticket, TicketEvent
+from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
 
-UPDATABLE_FIELDS = frozenset({"title", "description", "category", "priority", "status", "submitter_email"})
-TRACKED_FIELDS = (TicketEvent.Field.STATUS, TicketEvent.Field.CATEGORY, TicketEvent.Field.PRIORITY)
+# What an update may change; every change is written to the history (who, when, from, to).
+UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {TicketEvent.Field.CREATED}
 
 User = AbstractBaseUser | None
 
@@ -39,14 +36,17 @@ def ticket_create(
     category: str | None = None,
     priority: str | None = None,
     submitter_email: str = "",
+    status: str = Status.OPEN,
     actor: User = None,
     classify_ticket: bool = True,
     classification: Classification | None = None,
 ) -> Ticket:
-    """Create an open ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
+    """Create a ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
 
-    The classifier runs before the transaction opens, so a slow LLM never holds a database lock. A caller
-    that already classified the ticket (an import preview, say) passes ``classification``.
+    Every ticket is created open; a different initial ``status`` (an import of old tickets, staff adding a
+    solved one) is a status change in the same transaction, so the history shows it. The classifier runs
+    before the transaction opens, so a slow LLM never holds a database lock. A caller that already
+    classified the ticket (an import preview, say) passes ``classification``.
     """
     ticket = Ticket(
         title=_clean_text(title),
@@ -58,11 +58,12 @@ def ticket_create(
     )
     # Refuse bad input before spending a classification on it.
     _validate(ticket, exclude=[f for f in ("category", "priority") if not getattr(ticket, f)])
-
-    if classification is None and (classify_ticket or not (ticket.category and ticket.priority)):
-        classification = classify(ticket.title, ticket.description)
     if classification is not None:
         _set_suggestion(ticket, classification, fill_missing=True)
+    elif classify_ticket:
+        _set_suggestion(ticket, classify(ticket.title, ticket.description), fill_missing=True)
+    else:
+        ticket_fill_labels(ticket)
 
     with transaction.atomic():
         _validate(ticket)
@@ -70,10 +71,21 @@ def ticket_create(
         TicketEvent.objects.create(
             ticket=ticket, actor=_user(actor), field=TicketEvent.Field.CREATED, new_value=ticket.status
         )
+        if status != Status.OPEN:
+            ticket = ticket_update(ticket=ticket, data={"status": status}, actor=actor)
     return ticket
 
 
-@transaction.atomic
+def ticket_fill_labels(ticket: Ticket, *, backend: str = "auto") -> Classification | None:
+    """Fill a ticket's empty category or priority from the classifier, keeping its answer as the AI's
+    suggestion; nothing is saved. Returns the classification, or None when both labels were set."""
+    if ticket.category and ticket.priority:
+        return None
+    result = classify(ticket.title, ticket.description, backend=backend)
+    _set_suggestion(ticket, result, fill_missing=True)
+    return result
+
+
 def ticket_update(
     *,
     ticket: Ticket,
@@ -84,16 +96,27 @@ def ticket_update(
 ) -> Ticket:
     """Apply a partial update under a row lock; status, category and priority changes are written to history.
 
-    ``classification``, when given, is recorded as the AI's suggestion in the same transaction.
-    ``expected_version`` (a ``ticket_version``) makes a stale update raise ``StaleTicket`` instead of
-    silently overwriting someone else's change.
+    A category or priority given empty is filled by the classifier (from the updated title and description,
+    asked before the row is locked), and its answer is recorded as the AI's suggestion; so is
+    ``classification`` when given. ``expected_version`` (a ``ticket_version``) makes a stale update raise
+    ``StaleTicket`` instead of silently overwriting someone else's change.
     """
     unknown = set(data) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"Fields that cannot be updated: {sorted(unknown)}")
+    data = dict(data)
+    if any(name in data and not data[name] for name in ("category", "priority")):
+        text = {name: _clean_text(data.get(name, getattr(ticket, name))) for name in ("title", "description")}
+        classification = classify(text["title"], text["description"])
+        data["category"] = data.get("category", ticket.category) or classification.category
+        data["priority"] = data.get("priority", ticket.priority) or classification.priority
+    with transaction.atomic():
+        return _update_locked(ticket, data, actor, classification, expected_version)
 
+
+def _update_locked(ticket, data, actor, classification, expected_version) -> Ticket:
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if expected_version is not None and expected_version != ticket_version(locked):
+    if expected_version and expected_version != ticket_version(locked):
         raise StaleTicket(locked)
     old_status = locked.status
     events = []
@@ -105,8 +128,7 @@ def ticket_update(
             continue
         changed = True
         setattr(locked, field, value)
-        if field in TRACKED_FIELDS:
-            events.append(TicketEvent(ticket=locked, actor=_user(actor), field=field, old_value=old, new_value=value))
+        events.append(TicketEvent(ticket=locked, actor=_user(actor), field=field, old_value=old, new_value=value))
     if classification is not None:
         _set_suggestion(locked, classification, fill_missing=False)
         changed = True
@@ -189,6 +211,17 @@ def ticket_apply_classification(
     return locked
 
 
+def ticket_classify_many(*, ticket_ids: Iterable[int], overwrite: bool = True, actor: User = None) -> int:
+    """Classify each ticket and apply the result, one short transaction per ticket (the classifier runs outside
+    it); returns how many were classified. Safe to repeat: a second run applies the same kind of result."""
+    done = 0
+    for ticket in Ticket.objects.filter(pk__in=list(ticket_ids)).order_by("pk").iterator(chunk_size=200):
+        result = classify(ticket.title, ticket.description)
+        ticket_apply_classification(ticket=ticket, classification=result, overwrite=overwrite, actor=actor)
+        done += 1
+    return done
+
+
 def _validate(ticket: Ticket, exclude=()) -> None:
     """Every field rule (choices, lengths, storable text) in Python. The CHECK constraints are enforced by
     PostgreSQL on write, so Django's one-SELECT-per-constraint validation is skipped: it cost ~20 ms a save."""
@@ -216,78 +249,3 @@ def _resolved_at(old_status: str, new_status: str, resolved_at):
 
 def _user(actor: User):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-BULK_CHUNK = 20_000
-EVENT_COPY_COLUMNS = ("ticket_id", "field", "old_value", "new_value", "created_at")
-TICKET_COPY_COLUMNS = TICKET_FIELDS
-
-
-@transaction.atomic
-def ticket_bulk_load(*, tickets: Iterable, classified_by: str, progress=None) -> int:
-    """Load many already-validated tickets with their status history in one transaction (PostgreSQL COPY).
-
-    For seeding and migrations of old data, where row-by-row creation would take hours. Each item has the
-    fields of ``TICKET_COPY_COLUMNS`` (except ``id`` and ``classified_by``) and ``history``: tuples of
-    (old status, new status, when). The CHECK constraints still guard every row; the counters triggers
-    still keep the stats exact. Returns how many tickets were loaded.
-    """
-    with connection.cursor() as cursor:
-        # New ids are taken in one block; concurrent writers wait for this load to commit.
-        cursor.execute("LOCK TABLE tickets_ticket IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM tickets_ticket")
-        first_id = next_id = cursor.fetchone()[0] + 1
-        for chunk in _batched(tickets, BULK_CHUNK):
-            rows, events = [], []
-            for t in chunk:
-                rows.append((next_id, *(getattr(t, c) for c in TICKET_COPY_COLUMNS[1:-1]), classified_by))
-                events.append((next_id, "created", "", "open", t.created_at))
-                events.extend((next_id, "status", old, new, when) for old, new, when in t.history)
-                next_id += 1
-            _copy(cursor.cursor, "tickets_ticket", TICKET_COPY_COLUMNS, rows)
-            _copy(cursor.cursor, "tickets_ticketevent", EVENT_COPY_COLUMNS, events)
-            if progress is not None:
-                progress(len(rows))
-        cursor.execute("SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), GREATEST(%s, 1))", [next_id - 1])
-    return next_id - first_id
-
-
-def _batched(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _copy(raw_cursor, table: str, columns: tuple[str, ...], rows) -> None:
-    with raw_cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608 (constants)
-        for row in rows:
-            copy.write_row(row)
-
-
-RATE_COUNTER_UPSERT = """
-INSERT INTO tickets_ratecounter AS c (key, period, started, hits, previous) VALUES (%s, %s, %s, 1, 0)
-ON CONFLICT (key) DO UPDATE SET
-    previous = CASE WHEN c.started = excluded.started THEN c.previous
-                    WHEN c.started = excluded.started - excluded.period THEN c.hits ELSE 0 END,
-    hits = CASE WHEN c.started = excluded.started THEN c.hits + 1 ELSE 1 END,
-    started = excluded.started,
-    period = excluded.period
-RETURNING hits, previous
-"""
-RATE_COUNTER_PRUNE_CHANCE = 0.001
-
-
-def rate_counter_hit(*, key: str, period: int, now: float) -> tuple[int, int]:
-    """Count one request for ``key`` in fixed windows of ``period`` seconds: (hits in the current window,
-    this one included; hits in the window before).
-
-    One statement, so it is its own transaction and one round trip: concurrent requests from every worker
-    are counted exactly (the row lock orders them). Now and then, windows nobody needs any more are deleted.
-    """
-    started = int(now // period) * period
-    with connection.cursor() as cursor:
-        cursor.execute(RATE_COUNTER_UPSERT, [key, period, started])
-        hits, previous = cursor.fetchone()
-        if random.random() < RATE_COUNTER_PRUNE_CHANCE:  # noqa: S311 (housekeeping, not security)
-            cursor.execute("DELETE FROM tickets_ratecounter WHERE started + 2 * period <= %s", [int(now)])
-    return hits, previous

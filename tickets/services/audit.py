@@ -1,0 +1,14 @@
+"""The audit log of bulk moves of tickets out of and into Cootrack."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from tickets.models import AuditEntry
+
+
+def audit_record(*, actor: AbstractBaseUser | None, action: str, rows: int, detail: dict) -> AuditEntry:
+    """One entry: who, now, what (export or import), how many tickets, and with which filters or file."""
+    entry = AuditEntry(actor=actor if getattr(actor, "is_authenticated", False) else None, action=action, rows=rows)
+    entry.detail = detail
+    entry.full_clean()
+    entry.save()
+    return entry
