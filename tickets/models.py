@@ -51,6 +51,12 @@ TICKET_FIELDS = (
     "classified_by",
 )
 
+# Tickets on one page of the API list, the admin changelist and the React list (which reads it from /api/meta/).
+PAGE_SIZE = 25
+
+# The list order everywhere (API, admin, export, selectors): newest first, the id breaking ties.
+NEWEST_FIRST = ("-created_at", "-id")
+
 # Statuses that count as "done" for resolution time.
 DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
@@ -80,7 +86,7 @@ class Ticket(models.Model):
     classified_by = models.CharField(max_length=120, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = list(NEWEST_FIRST)
         permissions = [
             ("export_ticket", "Can export tickets as CSV"),
             ("import_ticket", "Can import tickets from CSV"),
@@ -186,7 +192,7 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)  # filters and search, file name, format, counts
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = list(NEWEST_FIRST)
         verbose_name_plural = "audit entries"
         constraints = [
             models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="auditentry_action_valid")

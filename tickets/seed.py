@@ -5,8 +5,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-CATEGORY_WEIGHTS = {"technical": 40, "billing": 26, "account": 20, "general": 14}
-PRIORITY_WEIGHTS = {"low": 24, "medium": 46, "high": 22, "critical": 8}
+from tickets.models import Category, Priority
+
+# Keyed by the labels themselves (plain strings, as COPY writes them).
+CATEGORY_WEIGHTS = {c.value: w for c, w in zip(Category, (26, 40, 20, 14), strict=True)}
+PRIORITY_WEIGHTS = {p.value: w for p, w in zip(Priority, (24, 46, 22, 8), strict=True)}
 
 PRODUCTS = [
     "dashboard", "mobile app", "desktop client", "API", "reporting module", "checkout", "web portal", "CRM sync",

@@ -11,12 +11,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from tickets.filters import TicketFilter
-from tickets.models import DONE_STATUSES, Category, Priority, Status, Ticket, TicketCount, TicketEvent
+from tickets.models import DONE_STATUSES, NEWEST_FIRST, Category, Priority, Status, Ticket, TicketCount, TicketEvent
 
 
 def ticket_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Ticket]:
     """Tickets newest first, narrowed by the FilterSet; invalid filter values raise ``ValidationError``."""
-    filterset = TicketFilter(filters or {}, queryset=Ticket.objects.order_by("-created_at", "-id"))
+    filterset = TicketFilter(filters or {}, queryset=Ticket.objects.order_by(*NEWEST_FIRST))
     if not filterset.is_valid():
         raise ValidationError(filterset.errors.as_data())
     return filterset.qs
@@ -50,7 +50,7 @@ def ticket_stats() -> dict[str, Any]:
     }
 
 
-# A search's count stops here; the response then says the count is a lower bound.
+# A search's count stops here (the API says the count is then a lower bound; the admin shows the cap).
 SEARCH_COUNT_CAP = 10_000
 
 

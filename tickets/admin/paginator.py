@@ -4,17 +4,15 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-from tickets.selectors import capped_count
+from tickets.selectors import SEARCH_COUNT_CAP, capped_count
 
 # Below this many rows an exact count is cheap, and always right.
 EXACT_COUNT_BELOW = 100_000
-# A filtered or searched changelist counts at most this far ("10000" then means "10000 or more").
-FILTERED_COUNT_CAP = 10_000
 
 
 class EstimatedCountPaginator(Paginator):
     """Unfiltered: PostgreSQL's planner estimate (pg_class.reltuples). Filtered or searched: exact up to
-    FILTERED_COUNT_CAP, so a search matching 300,000 tickets does not count them all on every page view."""
+    SEARCH_COUNT_CAP, so a search matching 300,000 tickets does not count them all on every page view."""
 
     @cached_property
     def count(self):
@@ -23,7 +21,7 @@ class EstimatedCountPaginator(Paginator):
         if query is None:
             return super().count
         if query.where:
-            return capped_count(queryset, FILTERED_COUNT_CAP)[0]
+            return capped_count(queryset, SEARCH_COUNT_CAP)[0]
         connection = connections[queryset.db]
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

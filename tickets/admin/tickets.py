@@ -25,7 +25,8 @@ from tickets.admin.forms import TicketImportForm
 from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.resources import TicketResource
 from tickets.export import export_csv
-from tickets.models import Status, Ticket, TicketEvent
+from tickets.filters import search_tickets
+from tickets.models import NEWEST_FIRST, PAGE_SIZE, Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
 
 STATUS_COLOURS = {"open": "info", "in_progress": "warning", "resolved": "success", "closed": "default"}
@@ -94,7 +95,7 @@ class TicketEventInline(TabularInline):
     can_delete = False
     show_change_link = False
     verbose_name_plural = "History"
-    ordering = ["-created_at", "-id"]
+    ordering = NEWEST_FIRST
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -119,8 +120,8 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
     list_filter_submit = True
     search_fields = ["title", "description"]
     search_help_text = "Any part of a word in the title or description, in any case."
-    ordering = ["-created_at", "-id"]
-    list_per_page = 25
+    ordering = NEWEST_FIRST
+    list_per_page = PAGE_SIZE
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     inlines = [TicketEventInline]
@@ -186,6 +187,10 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
         return obj.ai_agrees
 
     # --- pages ---------------------------------------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        # The API's search rule (the FilterSet's), so the changelist, its export and the API agree.
+        return search_tickets(queryset, search_term), False
 
     def get_list_display(self, request):
         if not self.has_change_permission(request):

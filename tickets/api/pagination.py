@@ -3,6 +3,7 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 from tickets import selectors
+from tickets.models import PAGE_SIZE
 
 
 class KnownCountPaginator(Paginator):
@@ -21,7 +22,7 @@ class TicketPagination(PageNumberPagination):
     """Page-number pagination whose ``count`` is exact for every label filter (kept by database counters) and
     exact up to 10,000 for a search; ``count_exact`` says which. Pages past a capped count are 404."""
 
-    page_size = 25
+    page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 100
 
@@ -41,7 +42,8 @@ class TicketPagination(PageNumberPagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_exact"] = {
             "type": "boolean",
-            "description": "False when a search matched more than 10,000 tickets and count is that cap.",
+            "description": f"False when a search matched more than {selectors.SEARCH_COUNT_CAP:,} tickets and count "
+            "is that cap.",
         }
         schema["required"] = [*schema.get("required", []), "count_exact"]
         return schema

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from tickets import services
 from tickets.classifier import Classification
@@ -113,3 +116,21 @@ def test_apply_classification_keeps_staff_labels_unless_asked_to_overwrite():
     replaced = services.ticket_apply_classification(ticket=ticket, classification=_suggestion(), overwrite=True)
     assert (replaced.category, replaced.priority) == ("technical", "critical")
     assert set(ticket.events.values_list("field", flat=True)) == {"category", "priority"}
+
+
+@pytest.mark.parametrize(("old", "new"), [(a, b) for a in Status.values for b in Status.values if a != b])
+def test_resolution_time_follows_one_rule_one_by_one_and_in_bulk(old, new):
+    """resolved_at is set by Python for one ticket and by SQL for many: both must give the same answer."""
+    earlier = timezone.now() - timedelta(days=2)
+    resolved_at = earlier if old in ("resolved", "closed") else None
+    one, bulk = TicketFactory.create_batch(2, status=old, resolved_at=resolved_at)
+    services.ticket_change_status(ticket=one, status=new)
+    services.ticket_bulk_change_status(ticket_ids=[bulk.pk], status=new)
+    one.refresh_from_db()
+    bulk.refresh_from_db()
+
+    def kind(value):
+        return "none" if value is None else "kept" if value == earlier else "now"
+
+    expected = "none" if new in ("open", "in_progress") else ("kept" if resolved_at else "now")
+    assert kind(one.resolved_at) == kind(bulk.resolved_at) == expected
