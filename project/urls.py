@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/stats/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
     re_path(r"^(?:tickets|dashboard|login)?/?$", views.frontend, name="frontend"),
+    re_path(r"^t/[^/]{1,100}/?$", views.frontend, name="frontend-track"),
 ]

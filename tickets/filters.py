@@ -1,6 +1,7 @@
 """The one FilterSet behind the REST list, the selectors and the CSV export."""
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 
 from tickets.models import Category, Priority, Status, Ticket
@@ -20,9 +21,18 @@ class TicketFilter(django_filters.FilterSet):
         label="Search title and description (any part of a word, any case)",
     )
 
+    assignee = django_filters.CharFilter(
+        method="filter_assignee",
+        label="me (yours), none (unassigned), or a staff member's id",
+        validators=[RegexValidator(r"^(me|none|[0-9]{1,18})$", "Use me, none, or a staff member's id.")],
+    )
+
     class Meta:
         model = Ticket
-        fields = ["category", "priority", "status", "search"]
+        fields = ["category", "priority", "status", "search", "assignee"]
+
+    def filter_assignee(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        return filter_assignee(queryset, value, user=getattr(self.request, "user", None))
 
     def filter_search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return search_tickets(queryset, value)
@@ -34,3 +44,12 @@ def search_tickets(queryset: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     if not term:
         return queryset
     return queryset.filter(Q(title__icontains=term) | Q(description__icontains=term))
+
+
+def filter_assignee(queryset: QuerySet[Ticket], value: str, *, user=None) -> QuerySet[Ticket]:
+    """``me``: the asking user's tickets; ``none``: nobody's; a number: that staff member's."""
+    if value == "none":
+        return queryset.filter(assignee__isnull=True)
+    if value == "me":
+        return queryset.filter(assignee=user.pk if user is not None and user.is_authenticated else None)
+    return queryset.filter(assignee=int(value))

@@ -11,15 +11,34 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from tickets.filters import TicketFilter
-from tickets.models import DONE_STATUSES, NEWEST_FIRST, Category, Priority, Status, Ticket, TicketCount, TicketEvent
+from tickets.models import (
+    DONE_STATUSES,
+    NEWEST_FIRST,
+    PUBLIC_KINDS,
+    Category,
+    Priority,
+    Status,
+    Ticket,
+    TicketCount,
+    TicketEvent,
+    TicketMessage,
+)
 
 
-def ticket_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Ticket]:
-    """Tickets newest first, narrowed by the FilterSet; invalid filter values raise ``ValidationError``."""
-    filterset = TicketFilter(filters or {}, queryset=Ticket.objects.order_by(*NEWEST_FIRST))
+def ticket_list(*, filters: Mapping[str, Any] | None = None, request=None) -> QuerySet[Ticket]:
+    """Tickets newest first, narrowed by the FilterSet (``request`` answers ``assignee=me``); invalid filter values
+    raise ``ValidationError``."""
+    queryset = Ticket.objects.select_related("assignee").order_by(*NEWEST_FIRST)
+    filterset = TicketFilter(filters or {}, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors.as_data())
     return filterset.qs
+
+
+def ticket_thread(ticket: Ticket, *, public: bool) -> list[TicketMessage]:
+    """The ticket's messages, oldest first; ``public`` leaves out internal notes (what the submitter sees)."""
+    messages = ticket.messages.select_related("author", "email").order_by("created_at", "id")
+    return list(messages.filter(kind__in=PUBLIC_KINDS) if public else messages)
 
 
 def _counters_kept() -> bool:
@@ -58,7 +77,7 @@ def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> t
     """(count, exact) for a filtered list. Label filters alone: exact, from the counters. With a search: exact up
     to ``SEARCH_COUNT_CAP`` matches, else the cap and ``exact=False``."""
     search = (filters.get("search") or "").strip()
-    if not search and _counters_kept():
+    if not search and not filters.get("assignee") and _counters_kept():
         labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
         return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True
     if not search:

@@ -22,3 +22,9 @@ def classify_tickets(ticket_ids: list[int], overwrite: bool = True, actor_id: in
     """Classify each ticket and apply the result; returns how many were classified."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     return services.ticket_classify_many(ticket_ids=ticket_ids, overwrite=overwrite, actor=actor)
+
+
+@task()
+def send_ticket_email(email_id: int) -> str:
+    """Send one email from the outbox; returns its state (sent, or queued for a retry, or failed)."""
+    return services.email_send(email_id=email_id).status

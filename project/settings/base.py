@@ -195,6 +195,7 @@ if REST_FRAMEWORK["NUM_PROXIES"] and not TRUSTED_PROXIES:
 # a sliding window in the database (tickets/api/throttles.py).
 API_THROTTLE_CREATE = env.str("API_THROTTLE_CREATE", default="30/min")
 API_THROTTLE_CLASSIFY = env.str("API_THROTTLE_CLASSIFY", default="60/min")
+API_THROTTLE_TRACK = env.str("API_THROTTLE_TRACK", default="60/min")  # the submitter's page, per address
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cootrack API",
@@ -302,6 +303,17 @@ CLASSIFIER_MODEL_PATH = env.path("CLASSIFIER_MODEL_PATH", default=BASE_DIR / "va
 
 # Libraries that log every request or login at INFO: only their warnings matter here (production.py reads it too).
 QUIET_LOGGERS = {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "axes")}
+
+# Email to submitters (replies, confirmations, resolutions), sent by the background worker. EMAIL_URL is e.g.
+# smtp+tls://user:password@mail.example.com:587 or consolemail:// (printed; the default for make run).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cootrack support <support@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_S", default=10)
+EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="cootrack.localhost")
+# Links in emails point here (scheme and host the submitter uses), and stop working this many days after the
+# ticket is resolved or closed.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+TRACKING_LINK_DAYS = env.int("TRACKING_LINK_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

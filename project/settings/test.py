@@ -14,6 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 API_THROTTLE_CREATE = "1000/min"
 API_THROTTLE_CLASSIFY = "1000/min"
+API_THROTTLE_TRACK = "1000/min"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Tests never reach a real LLM: the classifier tests point OPENAI_BASE_URL at a local server.

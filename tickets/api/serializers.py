@@ -1,7 +1,16 @@
 from rest_framework import serializers
 
 from tickets import services
-from tickets.models import DESCRIPTION_MAX_LENGTH, TICKET_FIELDS, TITLE_MAX_LENGTH, Category, Priority, Status, Ticket
+from tickets.models import (
+    DESCRIPTION_MAX_LENGTH,
+    TICKET_FIELDS,
+    TITLE_MAX_LENGTH,
+    Category,
+    MessageKind,
+    Priority,
+    Status,
+    Ticket,
+)
 from tickets.validators import validate_storable_text
 
 
@@ -9,9 +18,21 @@ def _text(**kwargs) -> serializers.CharField:
     return serializers.CharField(validators=[validate_storable_text], **kwargs)
 
 
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+def active_staff():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
 class TicketSerializer(serializers.ModelSerializer):
     """A ticket as the API returns it."""
 
+    assignee = UserRefSerializer(read_only=True, allow_null=True, help_text="The staff member who owns it, or null.")
     # Empty until given / until the AI has classified the ticket: declared so the schema allows "".
     submitter_email = serializers.CharField(read_only=True, help_text="Optional: empty when not given.")
     ai_category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
@@ -22,7 +43,7 @@ class TicketSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Ticket
-        fields = [*TICKET_FIELDS, "version"]
+        fields = [*TICKET_FIELDS, "assignee", "first_response_at", "customer_replied", "version"]
         read_only_fields = fields
 
     def get_version(self, ticket: Ticket) -> str:
@@ -30,14 +51,28 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 class SubmittedTicketSerializer(serializers.ModelSerializer):
-    """A ticket as its anonymous submitter gets it back: no AI fields, no model name or prompt version."""
+    """A ticket as its anonymous submitter gets it back: no AI fields, no model name or prompt version; with the
+    tracking link, shown this once."""
 
     submitter_email = serializers.CharField(read_only=True, help_text="Optional: empty when not given.")
+    tracking_url = serializers.SerializerMethodField(
+        help_text="The submitter's page for this ticket. Shown only in this response; keep it private."
+    )
 
     class Meta:
         model = Ticket
-        fields = ["id", "title", "description", "category", "priority", "status", "submitter_email", "created_at"]
+        fields = [
+            "id", "title", "description", "category", "priority", "status", "submitter_email", "created_at",
+            "tracking_url",
+        ]  # fmt: skip
         read_only_fields = fields
+
+    def get_tracking_url(self, ticket: Ticket) -> str | None:
+        token = getattr(ticket, "tracking_token", None)
+        request = self.context.get("request")
+        if not token or request is None:
+            return None
+        return request.build_absolute_uri(f"/t/{token}")
 
 
 class TicketCreateSerializer(serializers.Serializer):
@@ -56,6 +91,13 @@ class TicketUpdateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=active_staff(),
+        allow_null=True,
+        required=False,
+        help_text="A staff member's id to assign the ticket to, or null to unassign it.",
+        error_messages={"does_not_exist": "No active staff member has the id {pk_value}."},
+    )
 
     def validate(self, attrs):
         if not attrs:
@@ -81,3 +123,50 @@ class StatsSerializer(serializers.Serializer):
     avg_tickets_per_day = serializers.FloatField()
     priority_breakdown = serializers.DictField(child=serializers.IntegerField())
     category_breakdown = serializers.DictField(child=serializers.IntegerField())
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=MessageKind.choices, read_only=True)
+    body = serializers.CharField(read_only=True)
+    author = UserRefSerializer(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    email_status = serializers.SerializerMethodField(help_text="queued, sent or failed; null when nothing is sent.")
+    email_error = serializers.SerializerMethodField()
+
+    def _email(self, message):
+        return getattr(message, "email", None) if message.kind == MessageKind.REPLY else None
+
+    def get_email_status(self, message) -> str | None:
+        email = self._email(message)
+        return email.status if email else None
+
+    def get_email_error(self, message) -> str:
+        email = self._email(message)
+        return email.error if email else ""
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[MessageKind.REPLY, MessageKind.NOTE])
+    body = _text(max_length=DESCRIPTION_MAX_LENGTH)
+
+
+class CustomerMessageCreateSerializer(serializers.Serializer):
+    body = _text(max_length=DESCRIPTION_MAX_LENGTH)
+
+
+class PublicMessageSerializer(serializers.Serializer):
+    """A message as the submitter sees it: who wrote it by role, never a staff member's name or a note."""
+
+    kind = serializers.ChoiceField(choices=[MessageKind.REPLY, MessageKind.CUSTOMER])
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TrackedTicketSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    created_at = serializers.DateTimeField()
+    messages = PublicMessageSerializer(many=True)

@@ -52,3 +52,10 @@ class TicketCreateThrottle(_AnonymousPerAddressThrottle):
 class TicketClassifyThrottle(_AnonymousPerAddressThrottle):
     scope = "ticket_classify"
     rate_setting = "API_THROTTLE_CLASSIFY"
+
+
+class TicketTrackThrottle(_AnonymousPerAddressThrottle):
+    """The submitter's page: guessing tokens costs a request each, counted per address like create."""
+
+    scope = "ticket_track"
+    rate_setting = "API_THROTTLE_TRACK"

@@ -1,8 +1,19 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from tickets.api.staff import AgentListView
+from tickets.api.track import TrackedMessageView, TrackedTicketView
 from tickets.api.views import TicketViewSet
 
 router = SimpleRouter()
 router.register("tickets", TicketViewSet, basename="ticket")
 
-urlpatterns = router.urls
+# A tracking token is 43 URL-safe characters; anything else reaches the view too, which answers 404 alike.
+TRACK = "track/<str:token>/"
+
+urlpatterns = [
+    *router.urls,
+    path("agents/", AgentListView.as_view(), name="agents"),
+    path(TRACK, TrackedTicketView.as_view(), name="track"),
+    path(f"{TRACK}messages/", TrackedMessageView.as_view(), name="track-messages"),
+]

@@ -2,7 +2,7 @@ import logging
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -10,10 +10,12 @@ from rest_framework.response import Response
 
 from project.clientip import client_ip
 from tickets import classifier, selectors, services
-from tickets.api.permissions import CanViewDashboard, StaffModelPermissions
+from tickets.api.permissions import CanViewDashboard, CanWorkTickets, StaffModelPermissions
 from tickets.api.serializers import (
     ClassificationSerializer,
     ClassifyRequestSerializer,
+    MessageCreateSerializer,
+    MessageSerializer,
     StatsSerializer,
     SubmittedTicketSerializer,
     TicketCreateSerializer,
@@ -53,13 +55,15 @@ class TicketViewSet(
             return [AllowAny()]
         if self.action == "stats":
             return [CanViewDashboard()]
+        if self.action == "messages":
+            return [CanWorkTickets()]
         return [StaffModelPermissions()]
 
     def filter_queryset(self, queryset):
         # The list is the selector's (one path for the API, the tests and every other reader); DjangoFilterBackend
         # and filterset_class stay declared so the OpenAPI schema documents the filters.
         if self.action == "list":
-            return selectors.ticket_list(filters=self.request.query_params)
+            return selectors.ticket_list(filters=self.request.query_params, request=self.request)
         return queryset
 
     def get_throttles(self):
@@ -71,8 +75,15 @@ class TicketViewSet(
 
     @extend_schema(
         request=TicketCreateSerializer,
-        responses={201: SubmittedTicketSerializer},
-        description="Staff who may view tickets get the whole ticket back (as GET); anyone else these fields.",
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="CreatedTicket",
+                serializers=[SubmittedTicketSerializer, TicketSerializer],
+                resource_type_field_name=None,
+            )
+        },
+        description="Anyone gets the ticket back with its tracking link (shown this once); staff who may view "
+        "tickets get the whole ticket instead, as GET returns it.",
     )
     def create(self, request, *args, **kwargs):
         serializer = TicketCreateSerializer(data=request.data)
@@ -85,10 +96,10 @@ class TicketViewSet(
             data.setdefault("priority", "medium")
             decoy = Ticket(pk=0, created_at=timezone.now(), updated_at=timezone.now(), **data)
             return Response(SubmittedTicketSerializer(decoy).data, status=status.HTTP_201_CREATED)
-        ticket = services.ticket_create(**data, actor=request.user)
         staff = request.user.is_staff and request.user.has_perm("tickets.view_ticket")
+        ticket = services.ticket_create(**data, actor=request.user, tracking=not staff)
         output = TicketSerializer if staff else SubmittedTicketSerializer
-        return Response(output(ticket).data, status=status.HTTP_201_CREATED)
+        return Response(output(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, *args, **kwargs):
         ticket = self.get_object()
@@ -130,3 +141,22 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         result = classifier.classify(serializer.validated_data["title"], serializer.validated_data["description"])
         return Response(ClassificationSerializer(result).data)
+
+    @extend_schema(
+        methods=["GET"], responses={200: MessageSerializer(many=True)}, description="The thread, oldest first."
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=MessageCreateSerializer,
+        responses={201: MessageSerializer},
+        description="A reply (emailed to the submitter by the background worker) or an internal note.",
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def messages(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "GET":
+            return Response(MessageSerializer(selectors.ticket_thread(ticket, public=False), many=True).data)
+        serializer = MessageCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = services.message_add(ticket=ticket, author=request.user, **serializer.validated_data)
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)

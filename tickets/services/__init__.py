@@ -5,6 +5,8 @@ One module per topic, every public name re-exported here, so callers write ``ser
 
 from tickets.services.audit import audit_record
 from tickets.services.bulk import ticket_bulk_load
+from tickets.services.email import email_retry, email_send
+from tickets.services.messages import message_add
 from tickets.services.throttle import rate_counter_hit
 from tickets.services.tickets import (
     UPDATABLE_FIELDS,
@@ -19,11 +21,15 @@ from tickets.services.tickets import (
     ticket_update,
     ticket_version,
 )
+from tickets.services.tracking import tracking_find, tracking_token
 
 __all__ = [
     "UPDATABLE_FIELDS",
     "StaleTicket",
     "audit_record",
+    "email_retry",
+    "email_send",
+    "message_add",
     "rate_counter_hit",
     "ticket_apply_classification",
     "ticket_bulk_change_status",
@@ -35,4 +41,6 @@ __all__ = [
     "ticket_fill_labels",
     "ticket_update",
     "ticket_version",
+    "tracking_find",
+    "tracking_token",
 ]

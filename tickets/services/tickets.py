@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from tickets.classifier import Classification, classify
 from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
+from tickets.services.email import confirmation_body, email_queue, resolved_body
+from tickets.services.tracking import tracking_issue
 
 # What an update may change; every change is written to the history (who, when, from, to).
 UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {TicketEvent.Field.CREATED}
@@ -40,6 +42,7 @@ def ticket_create(
     actor: User = None,
     classify_ticket: bool = True,
     classification: Classification | None = None,
+    tracking: bool = False,
 ) -> Ticket:
     """Create a ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
 
@@ -47,6 +50,9 @@ def ticket_create(
     solved one) is a status change in the same transaction, so the history shows it. The classifier runs
     before the transaction opens, so a slow LLM never holds a database lock. A caller that already
     classified the ticket (an import preview, say) passes ``classification``.
+
+    With ``tracking`` (a submission from the public form) the ticket gets its tracking link: the token is set on
+    the returned ticket as ``tracking_token`` (shown once) and, with an address, a confirmation email carries it.
     """
     ticket = Ticket(
         title=_clean_text(title),
@@ -65,6 +71,7 @@ def ticket_create(
     else:
         ticket_fill_labels(ticket)
 
+    token = tracking_issue(ticket) if tracking else None
     with transaction.atomic():
         _validate(ticket)
         ticket.save()
@@ -73,6 +80,9 @@ def ticket_create(
         )
         if status != Status.OPEN:
             ticket = ticket_update(ticket=ticket, data={"status": status}, actor=actor)
+        if token and ticket.submitter_email:
+            email_queue(ticket=ticket, subject=f"We received: {ticket.title}", body=confirmation_body(ticket, token))
+    ticket.tracking_token = token
     return ticket
 
 
@@ -128,7 +138,9 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
             continue
         changed = True
         setattr(locked, field, value)
-        events.append(TicketEvent(ticket=locked, actor=_user(actor), field=field, old_value=old, new_value=value))
+        events.append(
+            TicketEvent(ticket=locked, actor=_user(actor), field=field, old_value=_text(old), new_value=_text(value))
+        )
     if classification is not None:
         _set_suggestion(locked, classification, fill_missing=False)
         changed = True
@@ -140,7 +152,23 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
     _validate(locked)
     locked.save()
     TicketEvent.objects.bulk_create(events)
+    if locked.status == Status.RESOLVED and old_status not in DONE_STATUSES:
+        _notify_resolved([locked])
     return locked
+
+
+def _notify_resolved(tickets: Iterable[Ticket]) -> None:
+    """Resolving a ticket tells its submitter, by email, like a reply."""
+    for ticket in tickets:
+        if ticket.submitter_email:
+            email_queue(ticket=ticket, subject=f"Resolved: {ticket.title}", body=resolved_body(ticket))
+
+
+def _text(value) -> str:
+    """A history entry's value: a user by name, nobody as empty, anything else as itself."""
+    if value is None:
+        return ""
+    return value.get_username() if hasattr(value, "get_username") else value
 
 
 def ticket_version(ticket: Ticket) -> str:
@@ -172,6 +200,9 @@ def ticket_bulk_change_status(*, ticket_ids: Iterable[int], status: Status, acto
     else:
         resolved_at = Value(None)
     Ticket.objects.filter(pk__in=[pk for pk, _ in rows]).update(status=status, updated_at=now, resolved_at=resolved_at)
+    if status == Status.RESOLVED:
+        newly_resolved = [pk for pk, old in rows if old not in DONE_STATUSES]
+        _notify_resolved(Ticket.objects.filter(pk__in=newly_resolved).exclude(submitter_email=""))
     TicketEvent.objects.bulk_create(
         TicketEvent(
             ticket_id=pk,

@@ -1,3 +1,5 @@
+"""The ticket: its labels, limits and lifecycle."""
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -85,6 +87,24 @@ class Ticket(models.Model):
     ai_confidence = models.FloatField("AI confidence", null=True, blank=True, editable=False)
     classified_by = models.CharField(max_length=120, blank=True, editable=False)
 
+    # Who works on it: an active staff member, or nobody.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        limit_choices_to={"is_staff": True, "is_active": True},
+    )
+    # The first reply to the submitter (kept once set), and whether the submitter wrote since staff last replied.
+    first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Database defaults too, so bulk loads (COPY) that do not name these columns still fill them.
+    customer_replied = models.BooleanField(default=False, db_default=False, editable=False)
+    # The submitter's tracking link: its token is HMAC(SECRET_KEY, salt) (services/tracking.py), never stored; the
+    # salt (128 random bits) lets the server put the link in later emails, the hash finds the ticket.
+    tracking_salt = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    tracking_token_hash = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
+
     class Meta:
         ordering = list(NEWEST_FIRST)
         permissions = [
@@ -116,6 +136,11 @@ class Ticket(models.Model):
             models.Index("priority", models.F("created_at").desc(), name="ticket_priority_newest_idx"),
             models.Index("category", models.F("created_at").desc(), name="ticket_category_newest_idx"),
             models.Index("status", "priority", models.F("created_at").desc(), name="ticket_status_prio_newest_idx"),
+            # "Mine" and "by agent": one agent's tickets, newest first.
+            models.Index("assignee", models.F("created_at").desc(), name="ticket_assignee_newest_idx"),
+            models.Index(
+                fields=["tracking_token_hash"], condition=~Q(tracking_token_hash=""), name="ticket_tracking_idx"
+            ),
             # Resolution times of recently resolved tickets, answered from the index alone.
             models.Index(
                 fields=["resolved_at"],
@@ -134,114 +159,3 @@ class Ticket(models.Model):
         if not self.ai_category or not self.ai_priority:
             return None
         return self.ai_category == self.category and self.ai_priority == self.priority
-
-
-class EventField(models.TextChoices):
-    """What a history entry records (``TicketEvent.Field``)."""
-
-    CREATED = "created", "Created"
-    STATUS = "status", "Status"
-    CATEGORY = "category", "Category"
-    PRIORITY = "priority", "Priority"
-    TITLE = "title", "Title"
-    DESCRIPTION = "description", "Description"
-    SUBMITTER_EMAIL = "submitter_email", "Submitter email"
-
-
-class TicketEvent(models.Model):
-    """Append-only history of a ticket: its creation, every label and status move, and edits of its text."""
-
-    Field = EventField
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    field = models.CharField(max_length=16, choices=Field.choices)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index("ticket", "created_at", name="ticketevent_ticket_time_idx")]
-        constraints = [
-            models.CheckConstraint(condition=Q(field__in=EventField.values), name="ticketevent_field_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.old_value[:40] or '-'} -> {self.new_value[:40]}"
-
-
-class AuditAction(models.TextChoices):
-    EXPORT = "export", "Export"
-    IMPORT = "import", "Import"
-
-
-class AuditEntry(models.Model):
-    """Who moved tickets in or out in bulk, and when: every export and import, with its filters and row count."""
-
-    Action = AuditAction
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=16, choices=Action.choices)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    rows = models.PositiveIntegerField(default=0)
-    detail = models.JSONField(default=dict, blank=True)  # filters and search, file name, format, counts
-
-    class Meta:
-        ordering = list(NEWEST_FIRST)
-        verbose_name_plural = "audit entries"
-        constraints = [
-            models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="auditentry_action_valid")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} of {self.rows} ticket(s) by {self.actor or 'nobody'}"
-
-
-class TicketCount(models.Model):
-    """How many tickets share one combination of labels: kept exact by PostgreSQL triggers on every write.
-
-    The stats, the dashboard and the list's exact counts read these few rows instead of scanning
-    a million tickets. ``ai`` is "none" (the AI never labelled it), "kept" (staff kept both of the
-    AI's labels) or "changed". Each combination is spread over up to eight rows (``shard``, chosen by
-    transaction in migration 0010's triggers), so concurrent writers rarely wait for one another's lock on a
-    counter; readers sum them.
-    """
-
-    category = models.CharField(max_length=16)
-    priority = models.CharField(max_length=16)
-    status = models.CharField(max_length=16)
-    ai = models.CharField(max_length=8)
-    shard = models.PositiveSmallIntegerField(default=0)
-    n = models.BigIntegerField(default=0)  # one shard's count: it may be negative, the sum never is
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["category", "priority", "status", "ai", "shard"], name="ticketcount_key_shard_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category}/{self.priority}/{self.status}/{self.ai}#{self.shard}: {self.n}"
-
-
-class RateCounter(models.Model):
-    """Requests from one client to one throttled endpoint, in the current and the previous time window.
-
-    Written by one upsert per request (``services.rate_counter_hit``); on PostgreSQL the table is UNLOGGED,
-    so counting costs no WAL flush, and a crash only resets the counts.
-    """
-
-    key = models.CharField(primary_key=True, max_length=200)
-    period = models.PositiveIntegerField()  # seconds
-    started = models.BigIntegerField()  # the current window's start, in seconds since the epoch
-    hits = models.PositiveIntegerField()
-    previous = models.PositiveIntegerField()  # hits in the window before
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.hits} (+{self.previous} before)"

@@ -1,0 +1,56 @@
+"""The submitter's page, reached by the tracking link: anonymous, one ticket, replies and their own messages only.
+
+Any token that opens nothing (malformed, unknown, expired) gets the same 404 as every other, so a response tells
+a guesser nothing. Requests are throttled per address.
+"""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tickets import selectors, services
+from tickets.api.serializers import CustomerMessageCreateSerializer, PublicMessageSerializer, TrackedTicketSerializer
+from tickets.api.throttles import TicketTrackThrottle
+from tickets.models import MessageKind
+
+NOT_FOUND = OpenApiResponse(description="No ticket for this link (or it expired).")
+
+
+class _TrackView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []  # the token is the credential; no session, so no CSRF to carry
+    throttle_classes = [TicketTrackThrottle]
+
+    def ticket(self, token: str):
+        ticket = services.tracking_find(token)
+        if ticket is None:
+            raise Http404
+        return ticket
+
+
+class TrackedTicketView(_TrackView):
+    @extend_schema(responses={200: TrackedTicketSerializer, 404: NOT_FOUND})
+    def get(self, request, token: str):
+        ticket = self.ticket(token)
+        body = {
+            "id": ticket.pk,
+            "title": ticket.title,
+            "description": ticket.description,
+            "status": ticket.status,
+            "created_at": ticket.created_at,
+            "messages": selectors.ticket_thread(ticket, public=True),
+        }
+        return Response(TrackedTicketSerializer(body).data)
+
+
+class TrackedMessageView(_TrackView):
+    @extend_schema(request=CustomerMessageCreateSerializer, responses={201: PublicMessageSerializer, 404: NOT_FOUND})
+    def post(self, request, token: str):
+        ticket = self.ticket(token)
+        serializer = CustomerMessageCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = services.message_add(ticket=ticket, kind=MessageKind.CUSTOMER, body=serializer.validated_data["body"])
+        return Response(PublicMessageSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,42 @@
+"""The domain's data. One module per topic; every public name is importable from ``tickets.models``."""
+
+from tickets.models.audit import AuditAction, AuditEntry
+from tickets.models.counts import RateCounter, TicketCount
+from tickets.models.events import EventField, TicketEvent
+from tickets.models.messages import PUBLIC_KINDS, EmailStatus, MessageKind, TicketEmail, TicketMessage
+from tickets.models.tickets import (
+    DESCRIPTION_MAX_LENGTH,
+    DONE_STATUSES,
+    NEWEST_FIRST,
+    PAGE_SIZE,
+    TICKET_FIELDS,
+    TITLE_MAX_LENGTH,
+    Category,
+    Priority,
+    Status,
+    Ticket,
+)
+
+__all__ = [
+    "DESCRIPTION_MAX_LENGTH",
+    "DONE_STATUSES",
+    "NEWEST_FIRST",
+    "PAGE_SIZE",
+    "PUBLIC_KINDS",
+    "TICKET_FIELDS",
+    "TITLE_MAX_LENGTH",
+    "AuditAction",
+    "AuditEntry",
+    "Category",
+    "EmailStatus",
+    "MessageKind",
+    "EventField",
+    "Priority",
+    "RateCounter",
+    "Status",
+    "Ticket",
+    "TicketCount",
+    "TicketEmail",
+    "TicketEvent",
+    "TicketMessage",
+]

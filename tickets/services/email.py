@@ -1,0 +1,112 @@
+"""Email to a ticket's submitter: queued in the outbox (``TicketEmail``) inside the transaction that causes it,
+sent by the background worker after commit, retried with back-off, its state kept on the row."""
+
+from datetime import timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from tickets.models import Ticket, TicketEmail, TicketMessage
+from tickets.services.tracking import tracking_token
+
+EMAIL_MAX_ATTEMPTS = 5
+EMAIL_RETRY_FIRST_S = 30  # then doubled each time: 30 s, 1 min, 2 min, 4 min
+
+
+def tracking_url(token: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/t/{token}"
+
+
+def _link_lines(ticket: Ticket) -> str:
+    token = tracking_token(ticket)
+    return f"Read the whole conversation and answer here:\n{tracking_url(token)}\n\n" if token else ""
+
+
+def email_queue(*, ticket: Ticket, subject: str, body: str, message: TicketMessage | None = None) -> TicketEmail:
+    """Put one email to the ticket's submitter in the outbox; the worker sends it once the transaction commits."""
+    email = TicketEmail.objects.create(
+        ticket=ticket,
+        message=message,
+        to=ticket.submitter_email,
+        subject=f"[Ticket #{ticket.pk}] {subject}"[:255],
+        body=body,
+        header_id=make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN),
+    )
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id: int, *, delay_s: float = 0) -> None:
+    from tickets.tasks import send_ticket_email
+
+    if delay_s and send_ticket_email.get_backend().supports_defer:
+        send_ticket_email.using(run_after=timezone.now() + timedelta(seconds=delay_s)).enqueue(email_id)
+    elif not delay_s:
+        send_ticket_email.enqueue(email_id)
+    # A backend that cannot defer (tests) leaves a failed attempt queued for email_retry.
+
+
+def email_retry(*, email: TicketEmail) -> None:
+    """Send a queued or failed email again now (an admin action, or after the mail server came back)."""
+    TicketEmail.objects.filter(pk=email.pk).exclude(status=TicketEmail.Status.SENT).update(
+        status=TicketEmail.Status.QUEUED
+    )
+    _enqueue(email.pk)
+
+
+def email_send(*, email_id: int) -> TicketEmail:
+    """Send one outbox email through Django's email backend (EMAIL_URL); record sent, or the error and a retry."""
+    email = TicketEmail.objects.select_related("ticket").get(pk=email_id)
+    if email.status == TicketEmail.Status.SENT:
+        return email  # a retried job after a successful send: nothing to do
+    earlier = list(
+        TicketEmail.objects.filter(
+            ticket=email.ticket_id, status=TicketEmail.Status.SENT, created_at__lt=email.created_at
+        )
+        .order_by("created_at", "id")
+        .values_list("header_id", flat=True)
+    )
+    headers = {"Message-ID": email.header_id}
+    if earlier:
+        # Mail clients put every email about one ticket in one thread.
+        headers |= {"In-Reply-To": earlier[-1], "References": " ".join(earlier)}
+    message = EmailMessage(
+        subject=email.subject, body=email.body, to=[email.to], headers=headers, from_email=settings.DEFAULT_FROM_EMAIL
+    )
+    email.attempts += 1
+    try:
+        with get_connection(timeout=settings.EMAIL_TIMEOUT) as connection:
+            connection.send_messages([message])
+    except Exception as exc:  # noqa: BLE001  any SMTP, network or DNS failure: keep the email and try later
+        email.error = f"{type(exc).__name__}: {exc}"[:2000]
+        final = email.attempts >= EMAIL_MAX_ATTEMPTS
+        email.status = TicketEmail.Status.FAILED if final else TicketEmail.Status.QUEUED
+        email.save(update_fields=["attempts", "error", "status"])
+        if not final:
+            _enqueue(email.pk, delay_s=EMAIL_RETRY_FIRST_S * 2 ** (email.attempts - 1))
+        return email
+    email.status, email.sent_at, email.error = TicketEmail.Status.SENT, timezone.now(), ""
+    email.save(update_fields=["attempts", "error", "status", "sent_at"])
+    return email
+
+
+def confirmation_body(ticket: Ticket, token: str) -> str:
+    return (
+        f"Hello,\n\nwe received your request \u201c{ticket.title}\u201d and will answer as soon as we can.\n\n"
+        f"Follow it, read our replies and answer here:\n{tracking_url(token)}\n\n"
+        "Keep this link to yourself: anyone who has it can read the conversation.\n\n-- The support team\n"
+    )
+
+
+def reply_body(ticket: Ticket, body: str) -> str:
+    return f"{body}\n\n--\nYour request \u201c{ticket.title}\u201d (ticket #{ticket.pk}).\n{_link_lines(ticket)}"
+
+
+def resolved_body(ticket: Ticket) -> str:
+    return (
+        f"Hello,\n\nyour request \u201c{ticket.title}\u201d is resolved. If something is still wrong, answer "
+        f"through the link and the ticket opens again.\n\n{_link_lines(ticket)}-- The support team\n"
+    )

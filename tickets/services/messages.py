@@ -1,0 +1,54 @@
+"""The conversation: staff replies (emailed to the submitter), internal notes, and the submitter's messages."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tickets.models import DONE_STATUSES, MessageKind, Status, Ticket, TicketMessage
+from tickets.services.email import email_queue, reply_body
+from tickets.services.tickets import ticket_update
+
+STAFF_KINDS = (MessageKind.REPLY, MessageKind.NOTE)
+
+
+@transaction.atomic
+def message_add(*, ticket: Ticket, kind: str, body: str, author: AbstractBaseUser | None = None) -> TicketMessage:
+    """Append one message to a ticket's thread.
+
+    A reply is emailed to the submitter (when there is an address) and sets the first-response time once; a
+    note stays on the staff side, never shown or sent to the submitter; a customer message (``author`` None)
+    flags the ticket "customer replied" and opens a resolved or closed ticket again, in the history.
+    """
+    kind = MessageKind(kind) if kind in MessageKind.values else kind
+    if kind in STAFF_KINDS and not getattr(author, "is_staff", False):
+        raise ValidationError({"kind": ["Only staff write replies and notes."]})
+    if kind == MessageKind.CUSTOMER and author is not None:
+        raise ValidationError({"kind": ["A customer message has no staff author."]})
+    message = TicketMessage(
+        ticket=ticket, kind=kind, body=body.strip() if isinstance(body, str) else body, author=author
+    )
+    message.full_clean(exclude=["ticket", "author"])
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    message.ticket = locked
+    message.save()
+
+    changes = []
+    if kind == MessageKind.REPLY:
+        if locked.first_response_at is None:
+            locked.first_response_at = message.created_at
+            changes.append("first_response_at")
+        if locked.customer_replied:
+            locked.customer_replied = False
+            changes.append("customer_replied")
+        if locked.submitter_email:
+            email_queue(
+                ticket=locked, subject=f"Re: {locked.title}", body=reply_body(locked, message.body), message=message
+            )
+    elif kind == MessageKind.CUSTOMER:
+        locked.customer_replied = True
+        changes.append("customer_replied")
+    if changes:
+        locked.save(update_fields=[*changes, "updated_at"])
+    if kind == MessageKind.CUSTOMER and locked.status in DONE_STATUSES:
+        ticket_update(ticket=locked, data={"status": Status.OPEN})
+    return message
