@@ -15,7 +15,9 @@ from django.db.models.functions import Concat
 
 from tickets.models import TICKET_FIELDS, Ticket
 
-EXPORT_COLUMNS = TICKET_FIELDS
+# The ticket's public columns, then who owns it (by name) and when it was first answered.
+EXPORT_COLUMNS = (*TICKET_FIELDS, "assignee", "first_response_at")
+_SOURCES = {"assignee": "assignee__username"}
 # Text a customer typed; a leading = + - @ (tab, CR) would run as a formula in a spreadsheet, so it gets a quote.
 # A value that already starts with quotes before such a character gets one more, so that an import removes
 # exactly one quote (``unguard``) and an export followed by an import changes nothing.
@@ -35,7 +37,7 @@ def _export_values(queryset: QuerySet[Ticket]) -> QuerySet:
         )
         for name in FREE_TEXT_COLUMNS
     }
-    columns = [f"_{c}" if c in FREE_TEXT_COLUMNS else c for c in EXPORT_COLUMNS]
+    columns = [f"_{c}" if c in FREE_TEXT_COLUMNS else _SOURCES.get(c, c) for c in EXPORT_COLUMNS]
     return queryset.annotate(**safe).values_list(*columns)
 
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
@@ -156,6 +157,21 @@ def open_backlog_by_age() -> dict[str, int]:
     return {label: row[f"bucket_{i}"] for i, (label, _, _) in enumerate(BACKLOG_BUCKETS)}
 
 
+def open_by_assignee() -> list[tuple[str, int]]:
+    """Open and in-progress tickets per owner, most first, unassigned ("" as the name) always listed."""
+    rows = (
+        Ticket.objects.filter(status__in=[Status.OPEN, Status.IN_PROGRESS])
+        .values("assignee")
+        .annotate(n=Count("created_at"))
+        .order_by()
+    )
+    counts = {row["assignee"]: row["n"] for row in rows}
+    names = dict(get_user_model().objects.filter(pk__in=[pk for pk in counts if pk]).values_list("pk", "username"))
+    result = [(names.get(pk, ""), n) for pk, n in counts.items() if pk]
+    result.sort(key=lambda item: (-item[1], item[0]))
+    return [*result, ("", counts.get(None, 0))]
+
+
 class _Median(Aggregate):
     """PostgreSQL's exact median in one pass: percentile_cont(0.5) WITHIN GROUP (ORDER BY ...)."""
 
@@ -216,4 +232,5 @@ def ticket_dashboard(*, days: int = 30) -> dict[str, Any]:
         "backlog_by_age": open_backlog_by_age(),
         "median_resolution_time": median_resolution_time(days=days),
         "ai_agreement": ai_agreement_by_category(),
+        "open_by_assignee": open_by_assignee(),
     }

@@ -4,6 +4,7 @@ import { LoginForm } from "./components/LoginForm.jsx";
 import { Nav } from "./components/Nav.jsx";
 import { TicketForm } from "./components/TicketForm.jsx";
 import { TicketList } from "./components/TicketList.jsx";
+import { TrackPage } from "./components/TrackPage.jsx";
 import { useRoute } from "./hooks/useRoute.js";
 import { useSession } from "./hooks/useSession.js";
 
@@ -21,6 +22,7 @@ export function App() {
   else if (path.startsWith("/tickets"))
     page = <TicketList search={search} navigate={navigate} onChanged={() => setRefreshKey((k) => k + 1)} />;
   else if (path.startsWith("/dashboard")) page = <Dashboard refreshKey={refreshKey} />;
+  else if (path.startsWith("/t/")) page = <TrackPage token={decodeURIComponent(path.slice(3).replace(/\/$/, ""))} />;
   else if (path.startsWith("/login"))
     page = session?.authenticated ? <p>You are logged in.</p> : <LoginForm onLogin={async (u, p) => { await login(u, p); navigate("/tickets"); }} />;
   else page = <TicketForm />;

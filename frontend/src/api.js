@@ -82,6 +82,11 @@ export const api = {
       headers: version ? { "If-Match": `"${version}"` } : undefined,
     }),
   stats: (signal) => request("/api/tickets/stats/", { signal }),
+  agents: (signal) => request("/api/agents/", { signal }),
+  // The submitter's page: the token in the link is the only credential.
+  track: (token, signal) => request(`/api/track/${encodeURIComponent(token)}/`, { signal }),
+  trackReply: (token, body) =>
+    request(`/api/track/${encodeURIComponent(token)}/messages/`, { method: "POST", body: { body } }),
   session: () => request("/api/session/"),
   login: (username, password) => request("/api/session/login/", { method: "POST", body: { username, password } }),
   logout: () => request("/api/session/logout/", { method: "POST", body: {} }),

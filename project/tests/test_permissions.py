@@ -4,13 +4,14 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tickets.tests.factories import TicketFactory
+from tickets import services
 
 pytestmark = pytest.mark.django_db
 
 # "no role": a staff account no group or permission was given (it may log in, and may read nothing).
 ROLES = ("anonymous", "no role", "agent", "manager", "superuser")
 T = "{ticket}"
+K = "{token}"
 
 # (method, path, body, status for each of ROLES)
 TABLE = [
@@ -26,6 +27,13 @@ TABLE = [
     ("DELETE", f"/api/tickets/{T}/", None, (401, 403, 403, 405, 405)),
     ("GET", "/api/tickets/stats/", None, (401, 403, 403, 200, 200)),
     ("GET", "/api/session/", None, (200, 200, 200, 200, 200)),
+    ("GET", "/api/agents/", None, (401, 403, 200, 200, 200)),
+    ("GET", f"/api/tickets/{T}/messages/", None, (401, 403, 200, 200, 200)),
+    ("POST", f"/api/tickets/{T}/messages/", {"kind": "note", "body": "x"}, (401, 403, 201, 201, 201)),
+    # The tracking link's token is the credential: whoever holds it, logged in or not, and nobody else.
+    ("GET", f"/api/track/{K}/", None, (200, 200, 200, 200, 200)),
+    ("POST", f"/api/track/{K}/messages/", {"body": "x"}, (201, 201, 201, 201, 201)),
+    ("GET", f"/api/track/{T}/", None, (404, 404, 404, 404, 404)),
     ("GET", "/admin/", None, (302, 200, 200, 200, 200)),
     ("GET", "/admin/tickets/ticket/", None, (302, 403, 200, 200, 200)),
     ("GET", "/admin/tickets/ticket/add/", None, (302, 403, 200, 200, 200)),
@@ -33,10 +41,14 @@ TABLE = [
     ("GET", f"/admin/tickets/ticket/{T}/history/", None, (302, 403, 200, 200, 200)),
     ("GET", f"/admin/tickets/ticket/{T}/delete/", None, (302, 403, 403, 200, 200)),
     ("POST", f"/admin/tickets/ticket/{T}/set-status/", {"status": "resolved"}, (302, 403, 302, 302, 302)),
+    ("POST", f"/admin/tickets/ticket/{T}/assign-me/", {}, (302, 403, 302, 302, 302)),
+    ("POST", f"/admin/tickets/ticket/{T}/messages/", {"kind": "note", "body": "x"}, (302, 403, 302, 302, 302)),
     ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/auth/user/", None, (302, 403, 403, 403, 200)),
+    ("GET", "/admin/axes/accessattempt/", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/auth/group/", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/django_tasks_database/dbtaskresult/", None, (302, 403, 403, 403, 200)),
 ]  # fmt: skip
@@ -58,8 +70,8 @@ def clients(agent, manager, django_user_model):
 @pytest.mark.parametrize(("method", "path", "body", "expected"), TABLE, ids=[f"{m} {p}" for m, p, _, _ in TABLE])
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_table(clients, role, method, path, body, expected):
-    ticket = TicketFactory()
-    path = path.replace(T, str(ticket.pk))
+    ticket = services.ticket_create(title="Printer", description="It jams.", tracking=True)
+    path = path.replace(T, str(ticket.pk)).replace(K, ticket.tracking_token)
     web, api = clients[role]
     if path.startswith("/api/") and path not in ("/api/schema/", "/api/docs/", "/api/session/"):
         response = getattr(api, method.lower())(path, body, format="json")

@@ -1,11 +1,15 @@
-"""The import form: unfold's, with the size and row limits checked before anything is parsed or previewed."""
+"""The ticket change form (with the version it was opened at) and the import form (with its limits)."""
 
 import csv
 import io
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from unfold.contrib.import_export.forms import ImportForm
+
+from tickets import services
+from tickets.models import Ticket
 
 
 class TicketImportForm(ImportForm):
@@ -30,3 +34,33 @@ class TicketImportForm(ImportForm):
                 "Split it into smaller files and import them one after another."
             )
         return upload
+
+
+def stale_message(current: Ticket) -> str:
+    return (
+        f"Nothing was saved: someone else changed this ticket at {timezone.localtime(current.updated_at):%H:%M:%S} "
+        f"since you opened it. It is now: status {current.get_status_display()}, priority "
+        f"{current.get_priority_display()}, category {current.get_category_display()}, "
+        f"title \u201c{current.title}\u201d. "
+        "Reload the page to see every change, then make yours again."
+    )
+
+
+class TicketAdminForm(forms.ModelForm):
+    """The ticket's version when the form was opened travels with it, so a save over someone else's later
+    change is refused instead of silently overwriting it (the API's If-Match, for the admin)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = services.ticket_version(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version"):
+            current = Ticket.objects.filter(pk=self.instance.pk).first()
+            if current is not None and services.ticket_version(current) != cleaned["version"]:
+                raise forms.ValidationError(stale_message(current), code="stale")
+        return cleaned

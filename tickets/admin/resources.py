@@ -3,8 +3,8 @@
 from import_export import resources
 
 from tickets import services
-from tickets.export import EXPORT_COLUMNS, FREE_TEXT_COLUMNS, unguard
-from tickets.models import Status, Ticket
+from tickets.export import FREE_TEXT_COLUMNS, unguard
+from tickets.models import TICKET_FIELDS, Status, Ticket
 
 IMPORT_COLUMNS = ("id", "title", "description", "category", "priority", "status", "submitter_email")
 
@@ -14,7 +14,7 @@ class TicketResource(resources.ModelResource):
 
     class Meta:
         model = Ticket
-        fields = EXPORT_COLUMNS
+        fields = TICKET_FIELDS
         import_id_fields = ("id",)
         clean_model_instances = True
         skip_unchanged = True

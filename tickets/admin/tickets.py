@@ -1,8 +1,5 @@
 """Tickets in the staff workspace: triage, one-click moves, bulk actions, import and export."""
 
-from datetime import datetime, time, timedelta
-
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, StreamingHttpResponse
@@ -15,15 +12,16 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.contrib.filters.admin import ChoicesCheckboxFilter, RangeDateFilter
+from unfold.contrib.filters.admin import ChoicesCheckboxFilter
 from unfold.contrib.import_export.forms import ExportForm
 from unfold.decorators import action, display
-from unfold.utils import parse_date_str
 
 from tickets import services
-from tickets.admin.forms import TicketImportForm
+from tickets.admin.filters import AssigneeFilter, DayRangeFilter
+from tickets.admin.forms import TicketAdminForm, TicketImportForm, stale_message
 from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.resources import TicketResource
+from tickets.admin.work import TicketWorkMixin
 from tickets.export import export_csv
 from tickets.filters import search_tickets
 from tickets.models import NEWEST_FIRST, PAGE_SIZE, Status, Ticket, TicketEvent
@@ -38,53 +36,6 @@ QUICK_MOVES = {
     Status.RESOLVED: (Status.CLOSED, Status.OPEN),
     Status.CLOSED: (Status.OPEN,),
 }
-
-
-class DayRangeFilter(RangeDateFilter):
-    """Whole days in the server's time zone, both ends included, on a date-time field."""
-
-    def queryset(self, request, queryset):
-        bounds = {}
-        for suffix, lookup, shift in (("_from", "gte", 0), ("_to", "lt", 1)):
-            value = self.used_parameters.get(self.parameter_name + suffix)
-            if value in (None, ""):
-                continue
-            day = parse_date_str(value) if isinstance(value, str) else None
-            if day is None:
-                return None  # unparseable: the admin shows an invalid-filter message, not a 500
-            start = datetime.combine(day + timedelta(days=shift), time.min)
-            bounds[f"{self.parameter_name}__{lookup}"] = timezone.make_aware(start)
-        return queryset.filter(**bounds)
-
-
-def stale_message(current: Ticket) -> str:
-    return (
-        f"Nothing was saved: someone else changed this ticket at {timezone.localtime(current.updated_at):%H:%M:%S} "
-        f"since you opened it. It is now: status {current.get_status_display()}, priority "
-        f"{current.get_priority_display()}, category {current.get_category_display()}, "
-        f"title \u201c{current.title}\u201d. "
-        "Reload the page to see every change, then make yours again."
-    )
-
-
-class TicketAdminForm(forms.ModelForm):
-    """The ticket's version when the form was opened travels with it, so a save over someone else's later
-    change is refused instead of silently overwriting it (the API's If-Match, for the admin)."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = services.ticket_version(self.instance)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and cleaned.get("version"):
-            current = Ticket.objects.filter(pk=self.instance.pk).first()
-            if current is not None and services.ticket_version(current) != cleaned["version"]:
-                raise forms.ValidationError(stale_message(current), code="stale")
-        return cleaned
 
 
 class TicketEventInline(TabularInline):
@@ -108,13 +59,24 @@ class TicketEventInline(TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
-    list_display = ["id", "title", "category_badge", "priority_badge", "status_badge", "created_at", "ai_agreement"]
+class TicketAdmin(TicketWorkMixin, ModelAdmin, ImportExportModelAdmin):
+    list_display = [
+        "id",
+        "title",
+        "category_badge",
+        "priority_badge",
+        "status_badge",
+        "assignee_column",
+        "customer_flag",
+        "created_at",
+        "ai_agreement",
+    ]
     list_display_links = ["id", "title"]
     list_filter = [
         ("status", ChoicesCheckboxFilter),
         ("priority", ChoicesCheckboxFilter),
         ("category", ChoicesCheckboxFilter),
+        AssigneeFilter,
         ("created_at", DayRangeFilter),
     ]
     list_filter_submit = True
@@ -125,7 +87,16 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     inlines = [TicketEventInline]
-    actions = ["mark_open", "mark_in_progress", "mark_resolved", "mark_closed", "classify_with_ai"]
+    list_select_related = ["assignee"]
+    actions = [
+        "mark_open",
+        "mark_in_progress",
+        "mark_resolved",
+        "mark_closed",
+        "assign_to_me",
+        "assign_to",
+        "classify_with_ai",
+    ]
     readonly_fields = [
         "created_at",
         "updated_at",
@@ -135,15 +106,16 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
         "ai_confidence",
         "classified_by",
         "ai_agreement",
+        "first_response_at",
     ]
     fieldsets = [
         (None, {"fields": ["title", "description", "submitter_email", "version"]}),
-        ("Triage", {"fields": ["category", "priority", "status"]}),
+        ("Triage", {"fields": ["category", "priority", "status", "assignee"]}),
         (
             "AI suggestion",
             {"fields": ["ai_category", "ai_priority", "ai_confidence", "classified_by", "ai_agreement"]},
         ),
-        ("Dates", {"fields": ["created_at", "updated_at", "resolved_at"]}),
+        ("Dates", {"fields": ["created_at", "updated_at", "first_response_at", "resolved_at"]}),
     ]
     resource_classes = [TicketResource]
     import_form_class = TicketImportForm
@@ -194,11 +166,12 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
 
     def get_list_display(self, request):
         if not self.has_change_permission(request):
-            return self.list_display
+            return [("assignee" if c == "assignee_column" else c) for c in self.list_display]
         return [("status_with_moves" if c == "status_badge" else c) for c in self.list_display]
 
     def get_urls(self):
         urls = [
+            *self.work_urls(),
             path(
                 "<int:pk>/set-status/",
                 self.admin_site.admin_view(require_POST(self.set_status_view)),
@@ -244,6 +217,7 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
                 priority=data.get("priority") or None,
                 submitter_email=data.get("submitter_email") or "",
                 status=data.get("status") or Status.OPEN,
+                assignee=data.get("assignee"),
                 actor=request.user,
             )
         else:
@@ -256,6 +230,7 @@ class TicketAdmin(ModelAdmin, ImportExportModelAdmin):
         obj.refresh_from_db()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self.thread_context(request, object_id)}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.StaleTicket as stale:

@@ -36,6 +36,7 @@ class TicketPagination(PageNumberPagination):
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["count_exact"] = self.count_exact
+        response.data["page_size"] = self.page.paginator.per_page
         return response
 
     def get_paginated_response_schema(self, schema):
@@ -45,5 +46,9 @@ class TicketPagination(PageNumberPagination):
             "description": f"False when a search matched more than {selectors.SEARCH_COUNT_CAP:,} tickets and count "
             "is that cap.",
         }
-        schema["required"] = [*schema.get("required", []), "count_exact"]
+        schema["properties"]["page_size"] = {
+            "type": "integer",
+            "description": "Tickets per page (the last may hold fewer).",
+        }
+        schema["required"] = [*schema.get("required", []), "count_exact", "page_size"]
         return schema

@@ -136,6 +136,8 @@ class Ticket(models.Model):
             models.Index("priority", models.F("created_at").desc(), name="ticket_priority_newest_idx"),
             models.Index("category", models.F("created_at").desc(), name="ticket_category_newest_idx"),
             models.Index("status", "priority", models.F("created_at").desc(), name="ticket_status_prio_newest_idx"),
+            # The dashboard's open tickets per agent, from the index alone.
+            models.Index("status", "assignee", name="ticket_status_assignee_idx"),
             # "Mine" and "by agent": one agent's tickets, newest first.
             models.Index("assignee", models.F("created_at").desc(), name="ticket_assignee_newest_idx"),
             models.Index(

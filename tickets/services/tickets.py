@@ -39,6 +39,7 @@ def ticket_create(
     priority: str | None = None,
     submitter_email: str = "",
     status: str = Status.OPEN,
+    assignee: User = None,
     actor: User = None,
     classify_ticket: bool = True,
     classification: Classification | None = None,
@@ -46,10 +47,10 @@ def ticket_create(
 ) -> Ticket:
     """Create a ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
 
-    Every ticket is created open; a different initial ``status`` (an import of old tickets, staff adding a
-    solved one) is a status change in the same transaction, so the history shows it. The classifier runs
-    before the transaction opens, so a slow LLM never holds a database lock. A caller that already
-    classified the ticket (an import preview, say) passes ``classification``.
+    Every ticket is created open and unowned; a different initial ``status`` (an import of old tickets, staff
+    adding a solved one) or an ``assignee`` is a change in the same transaction, so the history shows it. The
+    classifier runs before the transaction opens, so a slow LLM never holds a database lock. A caller that
+    already classified the ticket (an import preview, say) passes ``classification``.
 
     With ``tracking`` (a submission from the public form) the ticket gets its tracking link: the token is set on
     the returned ticket as ``tracking_token`` (shown once) and, with an address, a confirmation email carries it.
@@ -78,8 +79,10 @@ def ticket_create(
         TicketEvent.objects.create(
             ticket=ticket, actor=_user(actor), field=TicketEvent.Field.CREATED, new_value=ticket.status
         )
-        if status != Status.OPEN:
-            ticket = ticket_update(ticket=ticket, data={"status": status}, actor=actor)
+        initial = {"status": status, "assignee": assignee}
+        changes = {name: value for name, value in initial.items() if value and value != getattr(ticket, name)}
+        if changes:
+            ticket = ticket_update(ticket=ticket, data=changes, actor=actor)
         if token and ticket.submitter_email:
             email_queue(ticket=ticket, subject=f"We received: {ticket.title}", body=confirmation_body(ticket, token))
     ticket.tracking_token = token

@@ -291,8 +291,10 @@ class TestPermissions:
 
 
 class TestExport:
-    def test_export_streams_the_filtered_and_searched_changelist(self, manager_client):
-        keep = TicketFactory(title="VPN down", description="=cmd|' /C calc'!A0", status="open", priority="high")
+    def test_export_streams_the_filtered_and_searched_changelist(self, manager_client, manager):
+        keep = TicketFactory(
+            title="VPN down", description="=cmd|' /C calc'!A0", status="open", priority="high", assignee=manager
+        )
         TicketFactory(title="VPN slow", status="closed", priority="high")
         TicketFactory(title="Invoice", status="open", priority="high")
         response = manager_client.get(
@@ -309,8 +311,10 @@ class TestExport:
         assert list(rows[0]) == [
             "id", "title", "description", "category", "priority", "status", "submitter_email",
             "created_at", "updated_at", "resolved_at", "ai_category", "ai_priority", "ai_confidence", "classified_by",
+            "assignee", "first_response_at",
         ]  # fmt: skip
         assert rows[0]["created_at"].startswith(timezone.now().strftime("%Y-%m-%d"))
+        assert (rows[0]["assignee"], rows[0]["first_response_at"]) == ("manager", "")
 
     def test_export_of_everything_keeps_newest_first(self, manager_client):
         tickets = [TicketFactory(created_at=timezone.now() - timedelta(minutes=i)) for i in range(5)]
@@ -478,3 +482,68 @@ class TestImportLimitsAndAudit:
             "description": ("Old text", "New text", agent),
             "submitter_email": ("a@example.com", "", agent),
         }
+
+
+class TestWorkTheTicket:
+    def test_assign_to_me_from_the_row_and_the_mine_filter(self, agent_client, agent, manager):
+        mine = TicketFactory()
+        theirs = TicketFactory(assignee=manager)
+        nobodys = TicketFactory()
+        page = agent_client.get(CHANGELIST).content.decode()
+        assert page.count("ticket-assign-me") == 2  # the unowned rows only
+        response = agent_client.post(reverse("admin:tickets_ticket_assign_me", args=[mine.pk]), HTTP_REFERER=CHANGELIST)
+        assert response.status_code == 302
+        mine.refresh_from_db()
+        assert mine.assignee == agent
+        assert mine.events.get(field="assignee").new_value == "agent"
+        assert listed_ids(agent_client.get(CHANGELIST, {"assignee": "me"})) == [mine.pk]
+        assert listed_ids(agent_client.get(CHANGELIST, {"assignee": "none"})) == [nobodys.pk]
+        assert listed_ids(agent_client.get(CHANGELIST, {"assignee": str(manager.pk)})) == [theirs.pk]
+
+    def test_bulk_assign_to_an_agent_through_the_chooser_page(self, manager_client, agent):
+        tickets = TicketFactory.create_batch(3)
+        ids = [str(t.pk) for t in tickets[:2]]
+        chooser = manager_client.post(CHANGELIST, {"action": "assign_to", "_selected_action": ids})
+        assert chooser.status_code == 200 and b'name="assignee"' in chooser.content
+        done = manager_client.post(
+            CHANGELIST, {"action": "assign_to", "_selected_action": ids, "assignee": str(agent.pk)}, follow=True
+        )
+        assert "2 ticket(s) assigned to agent" in done.content.decode()
+        assert sorted(Ticket.objects.filter(assignee=agent).values_list("pk", flat=True)) == sorted(map(int, ids))
+        manager_client.post(CHANGELIST, {"action": "assign_to", "_selected_action": ids, "assignee": "none"})
+        assert not Ticket.objects.filter(assignee__isnull=False).exists()
+
+    def test_the_thread_with_a_reply_box_and_notes_set_apart(self, agent_client, agent):
+        ticket = TicketFactory(submitter_email="ann@example.com")
+        url = reverse("admin:tickets_ticket_add_message", args=[ticket.pk])
+        agent_client.post(url, {"kind": "note", "body": "Customer is on the <b>old</b> plan"})
+        agent_client.post(url, {"kind": "reply", "body": "We fixed it."})
+        response = agent_client.post(url, {"kind": "reply", "body": ""}, follow=True)
+        assert "Nothing was added" in response.content.decode()
+        page = agent_client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
+        kinds = re.findall(r'data-kind="(\w+)"', page)
+        assert kinds == ["note", "reply"]  # oldest first
+        assert "Customer is on the &lt;b&gt;old&lt;/b&gt; plan" in page  # inert text
+        assert "ticket-message-note" in page and "email queued" in page
+        assert 'name="kind" value="reply"' in page and 'name="kind" value="note"' in page
+        ticket.refresh_from_db()
+        assert ticket.first_response_at is not None
+
+    def test_customer_replies_are_flagged_in_the_changelist(self, agent_client):
+        ticket = TicketFactory()
+        services.message_add(ticket=ticket, kind="customer", body="Any news?")
+        rows = re.findall(r'<tr class="[^"]*data-row.*?</tr>', agent_client.get(CHANGELIST).content.decode(), re.S)
+        assert "replied" in rows[0]
+
+    def test_view_only_staff_cannot_assign_or_write(self, client, django_user_model):
+        from django.contrib.auth.models import Permission
+
+        viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_ticket"))
+        client.force_login(viewer)
+        ticket = TicketFactory()
+        assert "ticket-assign-me" not in client.get(CHANGELIST).content.decode()
+        assert client.post(reverse("admin:tickets_ticket_assign_me", args=[ticket.pk])).status_code == 403
+        url = reverse("admin:tickets_ticket_add_message", args=[ticket.pk])
+        assert client.post(url, {"kind": "note", "body": "x"}).status_code == 403
+        assert not ticket.messages.exists()

@@ -63,3 +63,18 @@ def test_training_rows_hold_only_labels_staff_set_changed_or_confirmed(agent):
     create("staff-made", actor=agent, category="general", priority="low")
 
     assert sorted(row["title"] for row in confirmed_training_rows()) == ["confirmed", "corrected", "staff-made"]
+
+
+def test_open_tickets_per_agent_and_unassigned(agent, manager):
+    TicketFactory.create_batch(2, status="open", assignee=agent)
+    TicketFactory(status="in_progress", assignee=manager)
+    TicketFactory(status="closed", assignee=manager)  # done: not counted
+    TicketFactory.create_batch(3, status="open", assignee=None)
+    assert selectors.open_by_assignee() == [("agent", 2), ("manager", 1), ("", 3)]
+
+
+def test_the_dashboard_lists_open_tickets_per_agent(admin_client, agent):
+    TicketFactory(status="open", assignee=agent)
+    page = admin_client.get("/admin/stats/").content.decode()
+    table = page[page.index('id="open-per-agent"') :]
+    assert "agent" in table[:600] and "Unassigned" in table[:600]

@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { TicketForm } from "../components/TicketForm.jsx";
 import { fakeFetch } from "./helpers.js";
 
-const ticket = (over = {}) => ({ id: 42, title: "t", category: "billing", priority: "high", status: "open", ...over });
+const LINK = `http://localhost/t/${"k".repeat(43)}`;
+const ticket = (over = {}) => ({
+  id: 42, title: "t", category: "billing", priority: "high", status: "open", tracking_url: LINK, ...over,
+});
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -50,6 +53,7 @@ describe("TicketForm", () => {
     await userEvent.selectOptions(screen.getByLabelText("Priority"), "low");
     await userEvent.click(screen.getByRole("button", { name: "Submit" }));
     await screen.findByText("#42");
+    expect(screen.getByRole("link", { name: LINK })).toHaveAttribute("href", LINK); // the one time it is shown
     const sent = calls.find((c) => c.method === "POST" && c.path === "/api/tickets/").body;
     expect(sent).toMatchObject({ title: "Charged twice", category: "billing", priority: "low" });
   });

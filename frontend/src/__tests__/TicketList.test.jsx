@@ -62,6 +62,22 @@ describe("TicketList", () => {
     const patchCall = calls.find((c) => c.method === "PATCH");
     expect(patchCall.headers["If-Match"]).toBe('"7-1"');
     await waitFor(() => expect(screen.getByLabelText("Status of ticket 7")).toHaveValue("in_progress"));
-    expect(calls.filter((c) => c.method === "GET")).toHaveLength(2);
+    expect(calls.filter((c) => c.method === "GET" && c.path === "/api/tickets/")).toHaveLength(2);
+  });
+
+  it("shows who owns each ticket and assigns it to another agent in place", async () => {
+    const calls = fakeFetch({
+      "GET /api/tickets/": () => [200, { count: 1, page_size: 25, next: null, previous: null, results: [{ ...row(3), assignee: null }] }],
+      "GET /api/agents/": () => [200, [{ id: 4, username: "ann" }, { id: 9, username: "bo" }]],
+      "PATCH /api/tickets/3/": ({ body }) => [200, { ...row(3, "open", "3-2"), assignee: { id: body.assignee, username: "bo" } }],
+    });
+    render(<TicketList search="" navigate={vi.fn()} />);
+    const owner = await screen.findByLabelText("Assignee of ticket 3");
+    expect(owner).toHaveValue("");
+    await screen.findByRole("option", { name: "bo" });
+    await userEvent.selectOptions(owner, "9");
+    await screen.findByText("Ticket #3 is now assigned to bo.");
+    expect(calls.find((c) => c.method === "PATCH").body).toEqual({ assignee: 9 });
+    expect(owner).toHaveValue("9");
   });
 });

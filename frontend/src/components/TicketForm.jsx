@@ -74,6 +74,14 @@ export function TicketForm() {
           Your reference is <strong className="reference">#{created.id}</strong>. We filed it under{" "}
           <strong>{created.category}</strong> with <strong>{created.priority}</strong> priority.
         </p>
+        {created.tracking_url && (
+          <p>
+            Follow it, read our replies and answer here (keep this link to yourself):{" "}
+            <a className="tracking-link" href={created.tracking_url}>
+              {created.tracking_url}
+            </a>
+          </p>
+        )}
         <button
           type="button"
           onClick={() => {

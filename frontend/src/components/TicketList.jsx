@@ -27,6 +27,7 @@ export function TicketList({ search, navigate, onChanged }) {
   const [searchText, setSearchText] = useState(filters.search);
   const [saving, setSaving] = useState({});
   const [reloads, setReloads] = useState(0);
+  const [agents, setAgents] = useState([]);
 
   useEffect(() => setSearchText(readFilters(search).search), [search]);
 
@@ -41,17 +42,25 @@ export function TicketList({ search, navigate, onChanged }) {
 
   const apply = (changes) => navigate(`/tickets${toQuery({ ...filters, ...changes, page: changes.page || 1 })}`);
 
-  async function changeStatus(ticket, status) {
-    const previous = ticket.status;
+  useEffect(() => {
+    const controller = new AbortController();
+    api.agents(controller.signal).then(setAgents, () => setAgents([]));
+    return () => controller.abort();
+  }, []);
+
+  // One ticket changed in place (status or owner): shown at once, rolled back with a message if refused.
+  async function change(ticket, changes, describe) {
+    const previous = Object.fromEntries(Object.keys(changes).map((key) => [key, ticket[key]]));
     setNotice("");
     setSaving((s) => ({ ...s, [ticket.id]: true }));
-    const patch = (value) =>
-      setData((d) => ({ ...d, results: d.results.map((t) => (t.id === ticket.id ? { ...t, status: value } : t)) }));
-    patch(status); // optimistic
+    const patch = (values) =>
+      setData((d) => ({ ...d, results: d.results.map((t) => (t.id === ticket.id ? { ...t, ...values } : t)) }));
+    patch(changes); // optimistic
     try {
-      const updated = await api.updateTicket(ticket.id, { status }, ticket.version);
+      const body = { ...changes, ...("assignee" in changes ? { assignee: changes.assignee?.id ?? null } : {}) };
+      const updated = await api.updateTicket(ticket.id, body, ticket.version);
       setData((d) => ({ ...d, results: d.results.map((t) => (t.id === ticket.id ? updated : t)) }));
-      setNotice(`Ticket #${ticket.id} is now ${label(STATUSES, status).toLowerCase()}.`);
+      setNotice(`Ticket #${ticket.id} ${describe}.`);
       onChanged?.();
     } catch (err) {
       patch(previous); // rolled back
@@ -66,7 +75,14 @@ export function TicketList({ search, navigate, onChanged }) {
     }
   }
 
-  const pages = data ? Math.max(1, Math.ceil(data.count / 25)) : 1;
+  const changeStatus = (ticket, status) =>
+    change(ticket, { status }, `is now ${label(STATUSES, status).toLowerCase()}`);
+  const changeAssignee = (ticket, id) => {
+    const agent = agents.find((a) => String(a.id) === id) || null;
+    return change(ticket, { assignee: agent }, agent ? `is now assigned to ${agent.username}` : "is unassigned");
+  };
+
+  const pages = data ? Math.max(1, Math.ceil(data.count / data.page_size)) : 1;
 
   return (
     <section className="card wide">
@@ -123,6 +139,7 @@ export function TicketList({ search, navigate, onChanged }) {
                 <th scope="col">Category</th>
                 <th scope="col">Priority</th>
                 <th scope="col">Status</th>
+                <th scope="col">Assignee</th>
                 <th scope="col">Created</th>
               </tr>
             </thead>
@@ -145,6 +162,24 @@ export function TicketList({ search, navigate, onChanged }) {
                       {STATUSES.map(([value, text]) => (
                         <option key={value} value={value}>
                           {text}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Assignee of ticket ${ticket.id}`}
+                      value={ticket.assignee ? String(ticket.assignee.id) : ""}
+                      disabled={saving[ticket.id]}
+                      onChange={(e) => changeAssignee(ticket, e.target.value)}
+                    >
+                      <option value="">Nobody</option>
+                      {ticket.assignee && !agents.some((a) => a.id === ticket.assignee.id) && (
+                        <option value={String(ticket.assignee.id)}>{ticket.assignee.username}</option>
+                      )}
+                      {agents.map((agent) => (
+                        <option key={agent.id} value={String(agent.id)}>
+                          {agent.username}
                         </option>
                       ))}
                     </select>

@@ -1,0 +1,46 @@
+"""The changelist's own filters: whole-day date ranges, and whose tickets (mine, nobody's, an agent's)."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import admin
+from django.utils import timezone
+from unfold.contrib.filters.admin import RangeDateFilter
+from unfold.utils import parse_date_str
+
+from tickets.api.serializers import active_staff
+from tickets.filters import filter_assignee
+
+
+class DayRangeFilter(RangeDateFilter):
+    """Whole days in the server's time zone, both ends included, on a date-time field."""
+
+    def queryset(self, request, queryset):
+        bounds = {}
+        for suffix, lookup, shift in (("_from", "gte", 0), ("_to", "lt", 1)):
+            value = self.used_parameters.get(self.parameter_name + suffix)
+            if value in (None, ""):
+                continue
+            day = parse_date_str(value) if isinstance(value, str) else None
+            if day is None:
+                return None  # unparseable: the admin shows an invalid-filter message, not a 500
+            start = datetime.combine(day + timedelta(days=shift), time.min)
+            bounds[f"{self.parameter_name}__{lookup}"] = timezone.make_aware(start)
+        return queryset.filter(**bounds)
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    """Mine, Unassigned, or one agent's: the same rule as the API's ``assignee=me|none|<id>``."""
+
+    title = "assignee"
+    parameter_name = "assignee"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Mine"), ("none", "Unassigned"), *((str(u.pk), u.get_username()) for u in active_staff())]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (None, ""):
+            return queryset
+        if value not in ("me", "none") and not value.isdigit():
+            return queryset.none()
+        return filter_assignee(queryset, value, user=request.user)

@@ -1,0 +1,132 @@
+"""Working a ticket in the admin: who owns it (one-click "Assign to me", bulk assignment, filters) and its
+conversation (the thread on the change page, with a box for a reply or an internal note)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from unfold.decorators import action, display
+
+from tickets import selectors, services
+from tickets.api.serializers import active_staff
+from tickets.models import MessageKind, Ticket
+
+
+def _back(request, default: str) -> HttpResponseRedirect:
+    back = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = default
+    return HttpResponseRedirect(back)
+
+
+class TicketWorkMixin:
+    """Mixed into TicketAdmin; every write goes through the services."""
+
+    change_form_outer_after_template = "tickets/admin/thread.html"
+
+    # --- columns -------------------------------------------------------------------------------
+
+    @display(description="Assignee", ordering="assignee__username")
+    def assignee_column(self, obj):
+        if obj.assignee_id:
+            return obj.assignee.get_username()
+        url = reverse("admin:tickets_ticket_assign_me", args=[obj.pk])
+        return format_html(
+            '<button type="submit" class="ticket-quick-move ticket-assign-me" formaction="{}">Assign to me</button>',
+            url,
+        )
+
+    @display(description="Customer", label={"replied": "warning"})
+    def customer_flag(self, obj):
+        return "replied" if obj.customer_replied else ""
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def work_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/assign-me/", view(require_POST(self.assign_me_view)), name="tickets_ticket_assign_me"),
+            path("<int:pk>/messages/", view(require_POST(self.add_message_view)), name="tickets_ticket_add_message"),
+        ]
+
+    def _ticket_to_change(self, request, pk) -> Ticket:
+        ticket = get_object_or_404(Ticket, pk=pk)
+        if not self.has_change_permission(request, ticket):
+            raise PermissionDenied
+        return ticket
+
+    def assign_me_view(self, request, pk):
+        ticket = self._ticket_to_change(request, pk)
+        services.ticket_update(ticket=ticket, data={"assignee": request.user}, actor=request.user)
+        self.message_user(request, f"{ticket} is now yours.", messages.SUCCESS)
+        return _back(request, reverse("admin:tickets_ticket_changelist"))
+
+    def add_message_view(self, request, pk):
+        ticket = self._ticket_to_change(request, pk)
+        kind = request.POST.get("kind", "")
+        change_page = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        if kind not in (MessageKind.REPLY, MessageKind.NOTE):
+            self.message_user(request, "Choose a reply or a note.", messages.ERROR)
+            return HttpResponseRedirect(change_page)
+        try:
+            services.message_add(ticket=ticket, kind=kind, body=request.POST.get("body", ""), author=request.user)
+        except ValidationError as error:
+            texts = [m for ms in getattr(error, "message_dict", {"body": error.messages}).values() for m in ms]
+            self.message_user(request, "Nothing was added: " + " ".join(texts), messages.ERROR)
+            return HttpResponseRedirect(change_page)
+        sent = " It will be emailed to the submitter." if kind == MessageKind.REPLY and ticket.submitter_email else ""
+        noun = "Reply" if kind == MessageKind.REPLY else "Internal note"
+        self.message_user(request, f"{noun} added.{sent}", messages.SUCCESS)
+        return HttpResponseRedirect(change_page + "#thread")
+
+    def thread_context(self, request, object_id) -> dict:
+        ticket = Ticket.objects.filter(pk=object_id).first() if object_id and object_id.isdigit() else None
+        if ticket is None:
+            return {}
+        return {
+            "thread": selectors.ticket_thread(ticket, public=False),
+            "thread_ticket": ticket,
+            "can_write": self.has_change_permission(request, ticket),
+        }
+
+    # --- bulk actions ----------------------------------------------------------------------------
+
+    @action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        self._assign(request, queryset, request.user)
+
+    @action(description="Assign to…", permissions=["change"])
+    def assign_to(self, request, queryset):
+        """A page to choose the agent, then back here with the choice (Django's intermediate-page pattern)."""
+        if "assignee" in request.POST:
+            choice = request.POST["assignee"]
+            agent = active_staff().filter(pk=choice).first() if choice.isdigit() else None
+            if choice != "none" and agent is None:
+                self.message_user(request, "Choose an active staff member.", messages.ERROR)
+                return None
+            self._assign(request, queryset, agent)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Assign tickets",
+            "tickets": queryset[:200],
+            "count": queryset.count(),
+            "agents": active_staff(),
+            "selected": request.POST.getlist("_selected_action"),
+            "select_across": request.POST.get("select_across", "0"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "tickets/admin/assign_to.html", context)
+
+    def _assign(self, request, queryset, agent):
+        changed = 0
+        for ticket in queryset.exclude(assignee=agent) if agent else queryset.exclude(assignee=None):
+            services.ticket_update(ticket=ticket, data={"assignee": agent}, actor=request.user)
+            changed += 1
+        who = agent.get_username() if agent else "nobody"
+        self.message_user(request, f"{changed} ticket(s) assigned to {who}.", messages.SUCCESS)
