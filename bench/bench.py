@@ -48,12 +48,17 @@ CASES = [
     ("search, no match", "GET", "/api/tickets/?search=xylophonist", 60, "token"),
     ("search, common word", "GET", "/api/tickets/?search=invoice", 100, "token"),
     ("search, common word + filters", "GET", "/api/tickets/?search=error&status=open&priority=high", 100, "token"),
+    ("filter assignee=me", "GET", "/api/tickets/?assignee=me", 30, "token"),
+    ("filter unassigned + open", "GET", "/api/tickets/?assignee=none&status=open", 30, "token"),
+    ("ticket thread (messages)", "GET", "/api/tickets/{ticket}/messages/", 30, "token"),
     ("stats", "GET", "/api/tickets/stats/", 15, "token"),
     ("classify (local model)", "POST", "/api/tickets/classify/", 20, None),
     ("admin changelist", "GET", "/admin/tickets/ticket/", 150, "session"),
     ("admin changelist, filtered", "GET", "/admin/tickets/ticket/?status__exact=open&priority__exact=high", 150,
      "session"),
     ("admin changelist, searched", "GET", "/admin/tickets/ticket/?q=invoice", 250, "session"),
+    ("admin changelist, mine", "GET", "/admin/tickets/ticket/?assignee=me", 150, "session"),
+    ("admin change page (thread)", "GET", "/admin/tickets/ticket/{ticket}/change/", 150, "session"),
     ("admin dashboard (home)", "GET", "/admin/", 150, "session"),
     ("admin stats page, 90 days", "GET", "/admin/stats/?days=90", 150, "session"),
 ]  # fmt: skip
@@ -87,6 +92,7 @@ def main():
     env = bench_env(url)
     prepare_database(args.dsn, database, args.size, env)
     token = prepare_users(env)
+    cases = with_ticket(CASES, prepare_work(env))
 
     port = free_port()
     server_env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "DJANGO_MIGRATE_ON_START": "0"}
@@ -97,15 +103,15 @@ def main():
         wait_ready(base, server)
         client = Client(base, token)
         client.login()
-        warm_every_worker(client)
-        results = [measure(client, case, args.warmup, args.requests) for case in CASES]
+        warm_every_worker(client, cases)
+        results = [measure(client, case, args.warmup, args.requests) for case in cases]
         results.append(measure_create(base, args.creates, args.clients, url))
         results.append(measure_export(client, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    queries = count_queries(env, token)
+    queries = count_queries(env, token, cases)
     write_report(args, database, results, queries)
 
 
@@ -164,6 +170,21 @@ def prepare_users(env) -> str:
         "print(Token.objects.get_or_create(user=u)[0].key)"
     )
     return manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1]
+
+
+def prepare_work(env) -> int:
+    """Owners (the bench user among seven agents) and first replies for the seeded tickets; returns the id of the
+    newest ticket with a reply, whose thread the benchmark reads."""
+    manage(env, "seed_work", "bench", *(f"agent-{i}" for i in range(1, 8)))
+    script = (
+        "from tickets.models import TicketMessage;"
+        "print(TicketMessage.objects.order_by('-ticket_id').values_list('ticket_id', flat=True).first())"
+    )
+    return int(manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1])
+
+
+def with_ticket(cases, ticket_id: int) -> list:
+    return [(name, method, path.replace("{ticket}", str(ticket_id)), *rest) for name, method, path, *rest in cases]
 
 
 def wait_ready(base: str, server) -> None:
@@ -225,7 +246,7 @@ def gunicorn_workers() -> int:
     return int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() * 2 + 1)
 
 
-def warm_every_worker(client: Client, rounds: int = 6) -> None:
+def warm_every_worker(client: Client, cases, rounds: int = 6) -> None:
     """Every case a few times from as many clients as there are workers, so that each worker has opened its
     database connection and compiled its templates before any request is timed."""
 
@@ -234,7 +255,7 @@ def warm_every_worker(client: Client, rounds: int = 6) -> None:
         client.call(method, path, who, CLASSIFY_BODY if method == "POST" else None)
 
     with ThreadPoolExecutor(max_workers=gunicorn_workers()) as pool:
-        list(pool.map(call, CASES * rounds))
+        list(pool.map(call, cases * rounds))
 
 
 def measure(client: Client, case, warmup: int, requests: int) -> dict:
@@ -386,7 +407,7 @@ def measure_export(client: Client, server_pid: int) -> dict:
     }
 
 
-def count_queries(env: dict, token: str) -> dict[str, int]:
+def count_queries(env: dict, token: str, cases) -> dict[str, int]:
     """SQL queries per request for each case, counted in-process with Django's test client."""
     script = f"""
 import json
@@ -394,7 +415,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
 from django.contrib.auth import get_user_model
-cases = {[(n, m, p, w) for n, m, p, _, w in CASES]!r}
+cases = {[(n, m, p, w) for n, m, p, _, w in cases]!r}
 user = get_user_model().objects.get(username="bench")
 client = Client()
 client.force_login(user)

@@ -4,7 +4,7 @@ One module per topic, every public name re-exported here, so callers write ``ser
 """
 
 from tickets.services.audit import audit_record
-from tickets.services.bulk import ticket_bulk_load
+from tickets.services.bulk import ticket_bulk_load, ticket_bulk_seed_work
 from tickets.services.email import email_retry, email_send
 from tickets.services.messages import message_add
 from tickets.services.throttle import rate_counter_hit
@@ -34,6 +34,7 @@ __all__ = [
     "ticket_apply_classification",
     "ticket_bulk_change_status",
     "ticket_bulk_load",
+    "ticket_bulk_seed_work",
     "ticket_change_status",
     "ticket_classify_many",
     "ticket_create",

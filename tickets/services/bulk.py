@@ -78,3 +78,30 @@ def _copy(raw_cursor, table: str, columns: tuple[str, ...], rows) -> None:
     with raw_cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608 (constants)
         for row in rows:
             copy.write_row(row)
+
+
+@transaction.atomic
+def ticket_bulk_seed_work(*, agent_ids: list[int], unassigned_every: int = 3, replied_every: int = 10) -> dict:
+    """Give seeded tickets owners and first replies in a few statements (benchmarks and demos): every ticket but
+    each ``unassigned_every``-th goes round-robin to ``agent_ids``; each ``replied_every``-th owned one gets a
+    reply from its owner two hours after it arrived. Tickets that already have an owner are left alone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tickets_ticket SET assignee_id = (%s::bigint[])[1 + id %% %s] "
+            "WHERE assignee_id IS NULL AND id %% %s <> 0",
+            [agent_ids, len(agent_ids), unassigned_every],
+        )
+        assigned = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO tickets_ticketmessage (ticket_id, kind, body, author_id, created_at) "
+            "SELECT t.id, 'reply', 'Thanks for writing in: we are looking into it.', t.assignee_id, "
+            "t.created_at + interval '2 hours' FROM tickets_ticket t "
+            "WHERE t.assignee_id IS NOT NULL AND t.first_response_at IS NULL AND t.id %% %s = 0",
+            [replied_every],
+        )
+        replied = cursor.rowcount
+        cursor.execute(
+            "UPDATE tickets_ticket t SET first_response_at = m.created_at FROM tickets_ticketmessage m "
+            "WHERE m.ticket_id = t.id AND m.kind = 'reply' AND t.first_response_at IS NULL"
+        )
+    return {"assigned": assigned, "replied": replied}

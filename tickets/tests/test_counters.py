@@ -1,6 +1,7 @@
 """The stats and the list's counts stay exact whichever way tickets are written: triggers keep the counters."""
 
 import itertools
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -116,3 +117,24 @@ def test_counters_stay_exact_under_concurrent_writers():
     assert TicketCount.objects.values("shard").distinct().count() > 1
     assert selectors.ticket_stats()["total_tickets"] == 48
     assert_stats_exact()
+
+
+@pytest.mark.django_db
+def test_seed_work_gives_owners_and_replies_and_keeps_counts_exact(capsys):
+    from django.core.management import call_command
+
+    from tickets.models import TicketMessage
+
+    TicketFactory.create_batch(30)
+    before = selectors.ticket_stats()
+    call_command("seed_work", "ann", "bo")
+    tickets = list(Ticket.objects.select_related("assignee").order_by("pk"))
+    owned = [t for t in tickets if t.assignee]
+    assert len(owned) == sum(1 for t in tickets if t.pk % 3)
+    assert {t.assignee.username for t in owned} == {"ann", "bo"}
+    replied = [t for t in owned if t.pk % 10 == 0]
+    assert TicketMessage.objects.count() == len(replied)
+    assert all(t.first_response_at == t.created_at + timedelta(hours=2) for t in replied)
+    assert selectors.ticket_stats() == before
+    call_command("seed_work", "ann")  # a second run changes nothing
+    assert "nothing to do" in capsys.readouterr().out
