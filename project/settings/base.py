@@ -163,6 +163,7 @@ STORAGES = {
 
 # Request size limits: a ticket is small; nothing legitimate posts megabytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
 
 REST_FRAMEWORK = {
@@ -236,6 +237,12 @@ UNFOLD = {
                         "permission": lambda request: request.user.has_perm("tickets.view_ticket"),
                     },
                     {
+                        "title": "Import jobs",
+                        "icon": "upload_file",
+                        "link": reverse_lazy("admin:tickets_importjob_changelist"),
+                        "permission": lambda request: request.user.has_perm("tickets.import_ticket"),
+                    },
+                    {
                         "title": "Audit log",
                         "icon": "history",
                         "link": reverse_lazy("admin:tickets_auditentry_changelist"),
@@ -280,8 +287,10 @@ UNFOLD = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # imports and exports go to Cootrack's own audit log (tickets.AuditEntry)
 # The largest import file, in bytes and in rows; past either the form says so and nothing is read further.
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5_000)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# Files with more rows than this are checked and written by the background worker, with progress, not in a request.
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=500)
 
 TASKS = {
     "default": {

@@ -13,6 +13,12 @@ from tickets.models import Ticket
 
 
 class TicketImportForm(ImportForm):
+    """Sets ``rows`` and ``text`` (the file read as UTF-8) when it can count them: files with more than
+    IMPORT_INLINE_ROWS rows are checked and written by the background worker instead of in the request."""
+
+    rows: int | None = None
+    text: str | None = None
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         limit_bytes, limit_rows = settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS
@@ -25,7 +31,8 @@ class TicketImportForm(ImportForm):
         head = upload.read(limit_bytes)
         upload.seek(0)
         try:
-            rows = sum(1 for _ in csv.reader(io.StringIO(head.decode("utf-8-sig")))) - 1  # less the header
+            text = head.decode("utf-8-sig")
+            rows = sum(1 for _ in csv.reader(io.StringIO(text))) - 1  # less the header
         except (UnicodeDecodeError, csv.Error):
             return upload  # not a CSV we can count: the importer reports what is wrong with it
         if rows > limit_rows:
@@ -33,6 +40,7 @@ class TicketImportForm(ImportForm):
                 f"The file has {rows:,} rows; the limit is {limit_rows:,} per file. "
                 "Split it into smaller files and import them one after another."
             )
+        self.rows, self.text = rows, text
         return upload
 
 

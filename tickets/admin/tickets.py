@@ -2,10 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -21,8 +20,8 @@ from tickets.admin.filters import AssigneeFilter, DayRangeFilter
 from tickets.admin.forms import TicketAdminForm, TicketImportForm, stale_message
 from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.resources import TicketResource
+from tickets.admin.transfer import TicketTransferMixin
 from tickets.admin.work import TicketWorkMixin
-from tickets.export import export_csv
 from tickets.filters import search_tickets
 from tickets.models import NEWEST_FIRST, PAGE_SIZE, Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
@@ -59,7 +58,7 @@ class TicketEventInline(TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketWorkMixin, ModelAdmin, ImportExportModelAdmin):
+class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExportModelAdmin):
     list_display = [
         "id",
         "title",
@@ -281,34 +280,3 @@ class TicketAdmin(TicketWorkMixin, ModelAdmin, ImportExportModelAdmin):
             return
         services.ticket_classify_many(ticket_ids=ids, overwrite=True, actor=request.user)
         self.message_user(request, f"{len(ids)} ticket(s) classified with AI.", messages.SUCCESS)
-
-    # --- import / export ---------------------------------------------------------------------------
-
-    def has_export_permission(self, request):
-        return request.user.has_perm("tickets.export_ticket")
-
-    def has_import_permission(self, request):
-        return request.user.has_perm("tickets.import_ticket")
-
-    def generate_log_entries(self, result, request):
-        """A confirmed import goes to the audit log (import-export's own admin log is off)."""
-        totals = {kind: n for kind, n in result.totals.items() if n}
-        services.audit_record(
-            actor=request.user,
-            action="import",
-            rows=totals.get("new", 0) + totals.get("update", 0),
-            detail={"file": request.POST.get("original_file_name", ""), **totals},
-        )
-
-    def _do_file_export(self, file_format, request, queryset, export_form=None):
-        """Stream the filtered changelist as CSV instead of building it in memory."""
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        filters = {key: request.GET.getlist(key) for key in request.GET if key not in ("o", "p")}
-        services.audit_record(
-            actor=request.user, action="export", rows=queryset.count(), detail={"filters": filters, "format": "csv"}
-        )
-        response = StreamingHttpResponse(export_csv(queryset), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.csv"'
-        return response

@@ -3,6 +3,7 @@
 from tickets.models.audit import AuditAction, AuditEntry
 from tickets.models.counts import RateCounter, TicketCount
 from tickets.models.events import EventField, TicketEvent
+from tickets.models.imports import ImportJob, ImportState
 from tickets.models.messages import PUBLIC_KINDS, EmailStatus, MessageKind, TicketEmail, TicketMessage
 from tickets.models.tickets import (
     DESCRIPTION_MAX_LENGTH,
@@ -31,6 +32,8 @@ __all__ = [
     "EmailStatus",
     "MessageKind",
     "EventField",
+    "ImportJob",
+    "ImportState",
     "Priority",
     "RateCounter",
     "Status",

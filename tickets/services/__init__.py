@@ -3,9 +3,10 @@
 One module per topic, every public name re-exported here, so callers write ``services.ticket_create(...)``.
 """
 
-from tickets.services.audit import audit_record
+from tickets.services.audit import audit_import, audit_record
 from tickets.services.bulk import ticket_bulk_load, ticket_bulk_seed_work
 from tickets.services.email import email_retry, email_send
+from tickets.services.imports import import_job_confirm, import_job_finish, import_job_progress, import_job_start
 from tickets.services.messages import message_add
 from tickets.services.throttle import rate_counter_hit
 from tickets.services.tickets import (
@@ -26,9 +27,14 @@ from tickets.services.tracking import tracking_find, tracking_token
 __all__ = [
     "UPDATABLE_FIELDS",
     "StaleTicket",
+    "audit_import",
     "audit_record",
     "email_retry",
     "email_send",
+    "import_job_confirm",
+    "import_job_finish",
+    "import_job_progress",
+    "import_job_start",
     "message_add",
     "rate_counter_hit",
     "ticket_apply_classification",

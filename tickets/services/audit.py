@@ -12,3 +12,12 @@ def audit_record(*, actor: AbstractBaseUser | None, action: str, rows: int, deta
     entry.full_clean()
     entry.save()
     return entry
+
+
+def audit_import(*, actor, file_name: str, totals: dict, background: bool = False) -> AuditEntry:
+    """A written import: the file, and how many tickets it created and updated (import-export's totals)."""
+    counts = {kind: n for kind, n in totals.items() if n}
+    detail = {"file": file_name, **({"background": True} if background else {}), **counts}
+    return audit_record(
+        actor=actor, action="import", rows=counts.get("new", 0) + counts.get("update", 0), detail=detail
+    )
