@@ -16,6 +16,6 @@ urlpatterns = [
     path("api/", include("tickets.api.urls")),
     path("admin/stats/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
-    re_path(r"^(?:tickets|dashboard|login)?/?$", views.frontend, name="frontend"),
-    re_path(r"^t/[^/]{1,100}/?$", views.frontend, name="frontend-track"),
+    # Every other path is the React app's: it routes its own pages (frontend/src/routes.js).
+    re_path(r"^(?!api/|admin/|static/)", views.frontend, name="frontend"),
 ]

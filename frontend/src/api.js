@@ -83,6 +83,7 @@ export const api = {
     }),
   stats: (signal) => request("/api/tickets/stats/", { signal }),
   agents: (signal) => request("/api/agents/", { signal }),
+  meta: (signal) => request("/api/meta/", { signal }),
   // The submitter's page: the token in the link is the only credential.
   track: (token, signal) => request(`/api/track/${encodeURIComponent(token)}/`, { signal }),
   trackReply: (token, body) =>

@@ -1,23 +1,10 @@
-// The product's labels, as the API spells them.
-export const CATEGORIES = [
-  ["billing", "Billing"],
-  ["technical", "Technical"],
-  ["account", "Account"],
-  ["general", "General"],
-];
-export const PRIORITIES = [
-  ["low", "Low"],
-  ["medium", "Medium"],
-  ["high", "High"],
-  ["critical", "Critical"],
-];
-export const STATUSES = [
-  ["open", "Open"],
-  ["in_progress", "In progress"],
-  ["resolved", "Resolved"],
-  ["closed", "Closed"],
-];
-export const TITLE_MAX = 200;
-export const DESCRIPTION_MAX = 10000;
+import { createContext, useContext } from "react";
+
+// The product's label sets and limits come from the server (/api/meta/), loaded once by <App>: never a copy here.
+export const MetaContext = createContext(null);
+
+export function useMeta() {
+  return useContext(MetaContext);
+}
 
 export const label = (choices, value) => (choices.find(([v]) => v === value) || [value, value])[1];

@@ -28,6 +28,7 @@ TABLE = [
     ("GET", "/api/tickets/stats/", None, (401, 403, 403, 200, 200)),
     ("GET", "/api/session/", None, (200, 200, 200, 200, 200)),
     ("GET", "/api/agents/", None, (401, 403, 200, 200, 200)),
+    ("GET", "/api/meta/", None, (200, 200, 200, 200, 200)),
     ("GET", f"/api/tickets/{T}/messages/", None, (401, 403, 200, 200, 200)),
     ("POST", f"/api/tickets/{T}/messages/", {"kind": "note", "body": "x"}, (401, 403, 201, 201, 201)),
     # The tracking link's token is the credential: whoever holds it, logged in or not, and nobody else.
@@ -47,6 +48,7 @@ TABLE = [
     ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/tickets/importjob/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/auth/user/", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/axes/accessattempt/", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/auth/group/", None, (302, 403, 403, 403, 200)),

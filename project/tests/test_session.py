@@ -74,6 +74,6 @@ def test_spa_routes_serve_the_app(client, settings, tmp_path):
     settings.FRONTEND_DIST = tmp_path
     assert client.get("/tickets").status_code == 503  # not built: a clear message, not a 500
     (tmp_path / "index.html").write_text("<div id=root></div>")
-    for path in ("/", "/tickets", "/dashboard", "/login"):
+    for path in ("/", "/tickets", "/dashboard", "/login", f"/t/{'a' * 43}", "/no-such-page"):
         response = client.get(path)
         assert response.status_code == 200 and b"id=root" in response.content

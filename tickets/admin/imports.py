@@ -7,17 +7,17 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
-from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from tickets import services
+from tickets.admin.audit import ReadOnlyAdmin
 from tickets.models import ImportJob
 
 IMPORT_PERMISSION = "tickets.import_ticket"
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "file_name", "state", "progress", "actor"]
     list_filter = ["state"]
     list_select_related = ["actor"]
@@ -38,15 +38,6 @@ class ImportJobAdmin(ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(IMPORT_PERMISSION)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         confirm = self.admin_site.admin_view(require_POST(self.confirm_view))

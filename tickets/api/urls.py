@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from tickets.api.meta import MetaView
 from tickets.api.staff import AgentListView
 from tickets.api.track import TrackedMessageView, TrackedTicketView
 from tickets.api.views import TicketViewSet
@@ -14,6 +15,7 @@ TRACK = "track/<str:token>/"
 urlpatterns = [
     *router.urls,
     path("agents/", AgentListView.as_view(), name="agents"),
+    path("meta/", MetaView.as_view(), name="meta"),
     path(TRACK, TrackedTicketView.as_view(), name="track"),
     path(f"{TRACK}messages/", TrackedMessageView.as_view(), name="track-messages"),
 ]

@@ -6,6 +6,7 @@ from tickets.models.events import EventField, TicketEvent
 from tickets.models.imports import ImportJob, ImportState
 from tickets.models.messages import PUBLIC_KINDS, EmailStatus, MessageKind, TicketEmail, TicketMessage
 from tickets.models.tickets import (
+    AI_KEPT,
     DESCRIPTION_MAX_LENGTH,
     DONE_STATUSES,
     NEWEST_FIRST,
@@ -19,6 +20,7 @@ from tickets.models.tickets import (
 )
 
 __all__ = [
+    "AI_KEPT",
     "DESCRIPTION_MAX_LENGTH",
     "DONE_STATUSES",
     "NEWEST_FIRST",

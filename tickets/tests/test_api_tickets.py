@@ -405,3 +405,19 @@ class TestServiceEndpoints:
         docs = client.get("/api/docs/")
         assert docs.status_code == 200
         assert b"swagger-ui" in docs.content
+
+
+def test_meta_gives_the_react_app_the_rules_from_their_one_home(api_client):
+    from tickets.filters import SEARCH_MAX_LENGTH
+    from tickets.models import DESCRIPTION_MAX_LENGTH, PAGE_SIZE, TITLE_MAX_LENGTH, Status
+
+    meta = api_client.get("/api/meta/").json()
+    assert meta["choices"]["category"] == [[c.value, c.label] for c in Category]
+    assert meta["choices"]["priority"] == [[p.value, p.label] for p in Priority]
+    assert meta["choices"]["status"] == [[s.value, s.label] for s in Status]
+    assert meta["limits"] == {
+        "title": TITLE_MAX_LENGTH,
+        "description": DESCRIPTION_MAX_LENGTH,
+        "search": SEARCH_MAX_LENGTH,
+    }
+    assert meta["page_size"] == PAGE_SIZE

@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -88,13 +89,32 @@ def test_evaluate_classifier_prints_metrics_and_predictions(tmp_path, capsys):
     call_command("evaluate_classifier", str(data), "--backend", "local", "--predictions", str(out))
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["n"] == 3
-    assert summary["category_accuracy"] == 1.0
+    assert 0 <= summary["category_accuracy"] <= 1
     assert summary["priority_accuracy"] is not None
     assert summary["sources"] == {"local": 3}
     with out.open() as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["predicted_category"] for r in rows] == ["billing", "account", "technical"]
+    assert len(rows) == 3 and {r["source"] for r in rows} == {"local"}
     assert set(rows[0]) == {"predicted_category", "predicted_priority", "confidence", "source"}
+
+
+DEV_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "tickets-dev.csv"
+
+
+def test_accuracy_on_email_tickets_the_model_never_trained_on(tmp_path, capsys):
+    """A fixed slice of the dev data's email-style rows (a source no training row comes from): the figure the
+    README reports, held to a floor so a change that hurts real tickets fails here."""
+    with DEV_DATA.open(newline="") as handle:
+        email_rows = [row for row in csv.DictReader(handle) if row["source"].startswith("tobi-bueck/")][:120]
+    data = tmp_path / "email-slice.csv"
+    with data.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["title", "description", "category", "priority"])
+        writer.writeheader()
+        writer.writerows({k: row[k] for k in writer.fieldnames} for row in email_rows)
+    call_command("evaluate_classifier", str(data), "--backend", "local")
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["n"] == 120
+    assert summary["category_accuracy"] >= 0.80
 
 
 def test_evaluate_without_priorities_reports_null(tmp_path, capsys):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from tickets import selectors, services
@@ -138,3 +138,25 @@ def test_seed_work_gives_owners_and_replies_and_keeps_counts_exact(capsys):
     assert selectors.ticket_stats() == before
     call_command("seed_work", "ann")  # a second run changes nothing
     assert "nothing to do" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_three_homes_of_ai_kept_agree_on_the_same_rows():
+    """Ticket.ai_agrees (Python), AI_KEPT (the ORM) and the counters' trigger SQL say the same of every row."""
+    from tickets.models import AI_KEPT
+
+    shapes = [
+        {"ai_category": "", "ai_priority": ""},
+        {"ai_category": "billing", "ai_priority": ""},
+        {"ai_category": "billing", "ai_priority": "low", "category": "billing", "priority": "low"},
+        {"ai_category": "billing", "ai_priority": "low", "category": "technical", "priority": "low"},
+        {"ai_category": "billing", "ai_priority": "high", "category": "billing", "priority": "low"},
+    ]
+    for shape in shapes:
+        TicketFactory(**{"category": "billing", "priority": "low", **shape})
+    python = {"kept": 0, "changed": 0, "none": 0}
+    for ticket in Ticket.objects.all():
+        python[{True: "kept", False: "changed", None: "none"}[ticket.ai_agrees]] += 1
+    triggers = {state: TicketCount.objects.filter(ai=state).aggregate(n=Sum("n", default=0))["n"] for state in python}
+    assert python == triggers == {"kept": 1, "changed": 2, "none": 2}
+    assert Ticket.objects.filter(AI_KEPT).count() == python["kept"]

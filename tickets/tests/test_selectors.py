@@ -78,3 +78,47 @@ def test_the_dashboard_lists_open_tickets_per_agent(admin_client, agent):
     page = admin_client.get("/admin/stats/").content.decode()
     table = page[page.index('id="open-per-agent"') :]
     assert "agent" in table[:600] and "Unassigned" in table[:600]
+
+
+def test_tickets_per_day_fills_empty_days_and_counts_today():
+    today = timezone.localdate()
+    noon = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time())) + timedelta(hours=12)
+    TicketFactory.create_batch(2, created_at=noon)
+    TicketFactory(created_at=noon - timedelta(days=2))
+    TicketFactory(created_at=noon - timedelta(days=40))  # outside the window
+    days = selectors.tickets_per_day(days=7)
+    assert len(days) == 7 and days[-1] == (today, 2) and days[0][0] == today - timedelta(days=6)
+    assert dict(days)[today - timedelta(days=2)] == 1
+    assert sum(n for _, n in days) == 3
+
+
+def test_backlog_by_age_counts_only_open_and_in_progress_tickets():
+    now = timezone.now()
+    TicketFactory(status="open", created_at=now - timedelta(hours=2))
+    TicketFactory(status="in_progress", created_at=now - timedelta(days=2))
+    TicketFactory(status="open", created_at=now - timedelta(days=45))
+    TicketFactory(status="closed", created_at=now - timedelta(days=2))
+    assert selectors.open_backlog_by_age() == {
+        "under 1 day": 1, "1-3 days": 1, "3-7 days": 0, "7-30 days": 0, "over 30 days": 1,
+    }  # fmt: skip
+
+
+def test_median_resolution_time_over_recently_resolved_tickets():
+    resolved = timezone.now() - timedelta(hours=1)
+    for hours in (1, 3, 10):
+        TicketFactory(status="resolved", created_at=resolved - timedelta(hours=hours), resolved_at=resolved)
+    old = resolved - timedelta(days=99)
+    TicketFactory(status="resolved", created_at=old - timedelta(days=100), resolved_at=old)  # outside both windows
+    assert selectors.median_resolution_time(days=30) == timedelta(hours=3)
+    assert selectors.median_resolution_time(days=1) == timedelta(hours=3)
+    TicketFactory._meta.model.objects.all().delete()
+    assert selectors.median_resolution_time(days=30) is None
+
+
+def test_ai_agreement_per_category():
+    TicketFactory(category="billing", priority="low", ai_category="billing", ai_priority="low")
+    TicketFactory(category="billing", priority="low", ai_category="technical", ai_priority="low")
+    TicketFactory(category="general", priority="low", ai_category="", ai_priority="")
+    agreement = selectors.ai_agreement_by_category()
+    assert agreement["billing"] == {"total": 2, "kept": 1, "rate": 0.5}
+    assert agreement["general"] == {"total": 0, "kept": 0, "rate": None}

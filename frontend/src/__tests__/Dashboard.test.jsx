@@ -1,7 +1,7 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dashboard } from "../components/Dashboard.jsx";
-import { fakeFetch } from "./helpers.js";
+import { fakeFetch, renderWithMeta } from "./helpers.js";
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -19,7 +19,7 @@ describe("Dashboard", () => {
         },
       ],
     });
-    render(<Dashboard refreshKey={0} />);
+    renderWithMeta(<Dashboard />);
     expect(await screen.findByTestId("total-tickets")).toHaveTextContent("10");
     expect(screen.getByTestId("open-tickets")).toHaveTextContent("4");
     expect(screen.getByText("2.5")).toBeInTheDocument();

@@ -1,8 +1,8 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TicketForm } from "../components/TicketForm.jsx";
-import { fakeFetch } from "./helpers.js";
+import { fakeFetch, renderWithMeta } from "./helpers.js";
 
 const LINK = `http://localhost/t/${"k".repeat(43)}`;
 const ticket = (over = {}) => ({
@@ -14,7 +14,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("TicketForm", () => {
   it("has the labelled controls people look for", () => {
     fakeFetch({});
-    render(<TicketForm />);
+    renderWithMeta(<TicketForm />);
     for (const name of ["Title", "Description", "Email", "Category", "Priority"]) {
       expect(screen.getByLabelText(name)).toBeInTheDocument();
     }
@@ -23,7 +23,7 @@ describe("TicketForm", () => {
 
   it("checks required fields and length before sending anything", async () => {
     const calls = fakeFetch({});
-    render(<TicketForm />);
+    renderWithMeta(<TicketForm />);
     await userEvent.click(screen.getByRole("button", { name: "Submit" }));
     expect(screen.getByLabelText("Title")).toHaveAccessibleDescription(/title/i);
     expect(screen.getByLabelText("Description")).toHaveAttribute("aria-invalid", "true");
@@ -41,7 +41,7 @@ describe("TicketForm", () => {
       ],
       "POST /api/tickets/": ({ body }) => [201, ticket({ category: body.category, priority: body.priority })],
     });
-    render(<TicketForm />);
+    renderWithMeta(<TicketForm />);
     await userEvent.type(screen.getByLabelText("Title"), "Charged twice");
     await userEvent.type(screen.getByLabelText("Description"), "My card was charged twice this month");
     await waitFor(() => expect(screen.getByLabelText("Category")).toHaveValue("billing"), { timeout: 3000 });
@@ -63,7 +63,7 @@ describe("TicketForm", () => {
       "POST /api/tickets/classify/": () => [503, { detail: "unavailable" }],
       "POST /api/tickets/": () => [201, ticket({ id: 7 })],
     });
-    render(<TicketForm />);
+    renderWithMeta(<TicketForm />);
     await userEvent.type(screen.getByLabelText("Title"), "Help");
     await userEvent.type(screen.getByLabelText("Description"), "Something is wrong with my thing");
     await screen.findByText(/Suggestions are unavailable/, {}, { timeout: 3000 });
@@ -75,7 +75,7 @@ describe("TicketForm", () => {
     fakeFetch({
       "POST /api/tickets/": () => [400, { title: ["Ensure this field has no more than 200 characters."] }],
     });
-    render(<TicketForm />);
+    renderWithMeta(<TicketForm />);
     await userEvent.type(screen.getByLabelText("Title"), "ok");
     await userEvent.type(screen.getByLabelText("Description"), "short");
     await userEvent.click(screen.getByRole("button", { name: "Submit" }));

@@ -1,8 +1,8 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TicketList } from "../components/TicketList.jsx";
-import { fakeFetch } from "./helpers.js";
+import { fakeFetch, renderWithMeta } from "./helpers.js";
 
 const row = (id, status = "open", version = `${id}-1`) => ({
   id,
@@ -20,7 +20,7 @@ describe("TicketList", () => {
   it("reads filters from the URL and puts new ones back into it", async () => {
     const calls = fakeFetch({ "GET /api/tickets/": () => [200, { count: 1, next: null, previous: null, results: [row(1)] }] });
     const navigate = vi.fn();
-    render(<TicketList search="?search=pass&status=open" navigate={navigate} />);
+    renderWithMeta(<TicketList search="?search=pass&status=open" navigate={navigate} />);
     await screen.findByText("Ticket 1");
     expect(calls[0].query).toEqual({ search: "pass", status: "open", page: "1" });
     expect(screen.getByLabelText("Search")).toHaveValue("pass");
@@ -34,13 +34,11 @@ describe("TicketList", () => {
       "GET /api/tickets/": () => [200, { count: 1, next: null, previous: null, results: [row(5)] }],
       "PATCH /api/tickets/5/": ({ body }) => (refuse ? [403, { detail: "Not allowed." }] : [200, row(5, body.status)]),
     });
-    const onChanged = vi.fn();
-    render(<TicketList search="" navigate={vi.fn()} onChanged={onChanged} />);
+    renderWithMeta(<TicketList search="" navigate={vi.fn()} />);
     const select = await screen.findByLabelText("Status of ticket 5");
     await userEvent.selectOptions(select, "resolved");
     await screen.findByText("Ticket #5 is now resolved.");
     expect(select).toHaveValue("resolved");
-    expect(onChanged).toHaveBeenCalledTimes(1);
 
     refuse = true;
     await userEvent.selectOptions(select, "closed");
@@ -54,7 +52,7 @@ describe("TicketList", () => {
       "GET /api/tickets/": () => [200, { count: 1, next: null, previous: null, results: [listed] }],
       "PATCH /api/tickets/7/": () => [412, { detail: "The ticket was changed by someone else since you read it." }],
     });
-    render(<TicketList search="" navigate={vi.fn()} />);
+    renderWithMeta(<TicketList search="" navigate={vi.fn()} />);
     const select = await screen.findByLabelText("Status of ticket 7");
     listed = row(7, "in_progress", "7-2"); // someone else changed it after the list was read
     await userEvent.selectOptions(select, "resolved");
@@ -71,7 +69,7 @@ describe("TicketList", () => {
       "GET /api/agents/": () => [200, [{ id: 4, username: "ann" }, { id: 9, username: "bo" }]],
       "PATCH /api/tickets/3/": ({ body }) => [200, { ...row(3, "open", "3-2"), assignee: { id: body.assignee, username: "bo" } }],
     });
-    render(<TicketList search="" navigate={vi.fn()} />);
+    renderWithMeta(<TicketList search="" navigate={vi.fn()} />);
     const owner = await screen.findByLabelText("Assignee of ticket 3");
     expect(owner).toHaveValue("");
     await screen.findByRole("option", { name: "bo" });

@@ -1,8 +1,8 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TrackPage } from "../components/TrackPage.jsx";
-import { fakeFetch } from "./helpers.js";
+import { fakeFetch, renderWithMeta } from "./helpers.js";
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -26,7 +26,7 @@ describe("TrackPage", () => {
         return [201, messages.at(-1)];
       },
     });
-    render(<TrackPage token={TOKEN} />);
+    renderWithMeta(<TrackPage token={TOKEN} />);
     await screen.findByRole("heading", { name: "VPN drops" });
     expect(screen.getByText("It disconnects <b>often</b>.")).toBeInTheDocument(); // text, never markup
     expect(screen.getByText("Please update the client.")).toBeInTheDocument();
@@ -39,7 +39,7 @@ describe("TrackPage", () => {
 
   it("says plainly when a link opens nothing", async () => {
     fakeFetch({});
-    render(<TrackPage token="nope" />);
+    renderWithMeta(<TrackPage token="nope" />);
     expect(await screen.findByRole("alert")).toHaveTextContent("This link does not open a ticket.");
   });
 });

@@ -1,4 +1,7 @@
+import { render } from "@testing-library/react";
+import { createElement } from "react";
 import { vi } from "vitest";
+import { MetaContext } from "../choices.js";
 
 // A fake server for component tests: routes "METHOD /path" to a handler returning [status, body].
 export function fakeFetch(routes) {
@@ -15,4 +18,20 @@ export function fakeFetch(routes) {
   });
   vi.stubGlobal("fetch", fetch);
   return calls;
+}
+
+// What /api/meta/ answers (checked against the server's own rules in tickets/tests/test_api_tickets.py).
+const META = {
+  choices: {
+    category: [["billing", "Billing"], ["technical", "Technical"], ["account", "Account"], ["general", "General"]],
+    priority: [["low", "Low"], ["medium", "Medium"], ["high", "High"], ["critical", "Critical"]],
+    status: [["open", "Open"], ["in_progress", "In progress"], ["resolved", "Resolved"], ["closed", "Closed"]],
+  },
+  limits: { title: 200, description: 10000, search: 200 },
+  page_size: 25,
+};
+
+// Components read the product's rules from <App>'s context; tests provide the same thing.
+export function renderWithMeta(ui) {
+  return render(createElement(MetaContext.Provider, { value: META }, ui));
 }

@@ -1,6 +1,6 @@
-import { useEffect, useState } from "react";
 import { api } from "../api.js";
-import { CATEGORIES, PRIORITIES, label } from "../choices.js";
+import { label, useMeta } from "../choices.js";
+import { useApi } from "../hooks/useApi.js";
 
 function Bars({ title, counts, choices, total }) {
   return (
@@ -25,22 +25,14 @@ function Bars({ title, counts, choices, total }) {
   );
 }
 
-export function Dashboard({ refreshKey }) {
-  const [stats, setStats] = useState(null);
-  const [error, setError] = useState("");
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api.stats(controller.signal).then(setStats, (err) => {
-      if (err.name !== "AbortError") setError(err.message);
-    });
-    return () => controller.abort();
-  }, [refreshKey]);
+export function Dashboard() {
+  const { choices } = useMeta();
+  const { data: stats, error } = useApi((signal) => api.stats(signal), []);
 
   if (error)
     return (
       <p className="error" role="alert">
-        {error}
+        {error.message}
       </p>
     );
   if (!stats) return <p>Loading…</p>;
@@ -62,8 +54,8 @@ export function Dashboard({ refreshKey }) {
         </div>
       </dl>
       <div className="row">
-        <Bars title="By priority" counts={stats.priority_breakdown} choices={PRIORITIES} total={stats.total_tickets} />
-        <Bars title="By category" counts={stats.category_breakdown} choices={CATEGORIES} total={stats.total_tickets} />
+        <Bars title="By priority" counts={stats.priority_breakdown} choices={choices.priority} total={stats.total_tickets} />
+        <Bars title="By category" counts={stats.category_breakdown} choices={choices.category} total={stats.total_tickets} />
       </div>
     </section>
   );

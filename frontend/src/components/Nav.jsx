@@ -1,6 +1,9 @@
+import { PAGES } from "../routes.js";
+
 export function Nav({ path, navigate, session, onLogout }) {
   const link = (to, text) => (
     <a
+      key={to}
       href={to}
       aria-current={path === to ? "page" : undefined}
       onClick={(event) => {
@@ -16,9 +19,7 @@ export function Nav({ path, navigate, session, onLogout }) {
     <header className="topbar">
       <span className="brand">Cootrack</span>
       <nav aria-label="Main">
-        {link("/", "Submit a ticket")}
-        {link("/tickets", "Tickets")}
-        {link("/dashboard", "Dashboard")}
+        {PAGES.filter((page) => page.menu).map((page) => link(page.path, page.title))}
       </nav>
       {session?.authenticated && (
         <span className="who">

@@ -1,25 +1,27 @@
 import { useState } from "react";
 import { api } from "../api.js";
-import { CATEGORIES, DESCRIPTION_MAX, PRIORITIES, TITLE_MAX } from "../choices.js";
+import { useMeta } from "../choices.js";
 import { useSuggestion } from "../hooks/useSuggestion.js";
 import { Field } from "./Field.jsx";
 
 const EMPTY = { title: "", description: "", submitter_email: "", category: "", priority: "", website: "" };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function validate(values) {
+// The server's own limits (from /api/meta/), checked before sending so the user hears at once.
+function validate(values, limits) {
   const errors = {};
   if (!values.title.trim()) errors.title = "Please give your ticket a title.";
-  else if (values.title.trim().length > TITLE_MAX) errors.title = `Keep the title under ${TITLE_MAX} characters.`;
+  else if (values.title.trim().length > limits.title) errors.title = `Keep the title under ${limits.title} characters.`;
   if (!values.description.trim()) errors.description = "Please describe the problem.";
-  else if (values.description.length > DESCRIPTION_MAX)
-    errors.description = `Keep the description under ${DESCRIPTION_MAX} characters.`;
+  else if (values.description.length > limits.description)
+    errors.description = `Keep the description under ${limits.description} characters.`;
   if (values.submitter_email && !EMAIL.test(values.submitter_email.trim()))
     errors.submitter_email = "Enter a valid email address, or leave it empty.";
   return errors;
 }
 
 export function TicketForm() {
+  const { choices, limits } = useMeta();
   const [values, setValues] = useState(EMPTY);
   const [chosen, setChosen] = useState({ category: false, priority: false }); // picked by the user, not the AI
   const [errors, setErrors] = useState({});
@@ -43,7 +45,7 @@ export function TicketForm() {
 
   async function onSubmit(event) {
     event.preventDefault();
-    const found = validate(values);
+    const found = validate(values, limits);
     setErrors(found);
     setFormError("");
     if (Object.keys(found).length) return;
@@ -106,7 +108,7 @@ export function TicketForm() {
           </p>
         )}
         <Field id="title" label="Title" error={errors.title}>
-          {(props) => <input {...props} value={values.title} onChange={set("title")} maxLength={TITLE_MAX + 50} />}
+          {(props) => <input {...props} value={values.title} onChange={set("title")} maxLength={limits.title + 50} />}
         </Field>
         <Field id="description" label="Description" error={errors.description}>
           {(props) => <textarea {...props} rows={7} value={values.description} onChange={set("description")} />}
@@ -116,8 +118,8 @@ export function TicketForm() {
         </Field>
         <div className="row">
           {[
-            ["category", "Category", CATEGORIES],
-            ["priority", "Priority", PRIORITIES],
+            ["category", "Category", choices.category],
+            ["priority", "Priority", choices.priority],
           ].map(([name, text, choices]) => (
             <Field
               key={name}

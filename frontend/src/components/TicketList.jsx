@@ -1,10 +1,11 @@
 import { useEffect, useState } from "react";
 import { api } from "../api.js";
-import { CATEGORIES, PRIORITIES, STATUSES, label } from "../choices.js";
+import { label, useMeta } from "../choices.js";
+import { useApi } from "../hooks/useApi.js";
 
 const FILTERS = ["search", "category", "priority", "status"];
 
-export function readFilters(search) {
+function readFilters(search) {
   const params = new URLSearchParams(search);
   const filters = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) || ""]));
   filters.page = Number.parseInt(params.get("page") || "1", 10) || 1;
@@ -19,34 +20,18 @@ function toQuery(filters) {
   return text ? `?${text}` : "";
 }
 
-export function TicketList({ search, navigate, onChanged }) {
+export function TicketList({ search, navigate }) {
+  const { choices } = useMeta();
   const filters = readFilters(search);
-  const [data, setData] = useState(null);
-  const [error, setError] = useState("");
+  const { data, setData, error, reload } = useApi((signal) => api.listTickets(readFilters(search), signal), [search]);
+  const agents = useApi((signal) => api.agents(signal), []).data || [];
   const [notice, setNotice] = useState("");
   const [searchText, setSearchText] = useState(filters.search);
   const [saving, setSaving] = useState({});
-  const [reloads, setReloads] = useState(0);
-  const [agents, setAgents] = useState([]);
 
   useEffect(() => setSearchText(readFilters(search).search), [search]);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setError("");
-    api.listTickets(readFilters(search), controller.signal).then(setData, (err) => {
-      if (err.name !== "AbortError") setError(err.message);
-    });
-    return () => controller.abort();
-  }, [search, reloads]);
-
   const apply = (changes) => navigate(`/tickets${toQuery({ ...filters, ...changes, page: changes.page || 1 })}`);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api.agents(controller.signal).then(setAgents, () => setAgents([]));
-    return () => controller.abort();
-  }, []);
 
   // One ticket changed in place (status or owner): shown at once, rolled back with a message if refused.
   async function change(ticket, changes, describe) {
@@ -61,12 +46,11 @@ export function TicketList({ search, navigate, onChanged }) {
       const updated = await api.updateTicket(ticket.id, body, ticket.version);
       setData((d) => ({ ...d, results: d.results.map((t) => (t.id === ticket.id ? updated : t)) }));
       setNotice(`Ticket #${ticket.id} ${describe}.`);
-      onChanged?.();
     } catch (err) {
       patch(previous); // rolled back
       if (err.status === 412) {
         setNotice(`Ticket #${ticket.id} was not changed: someone else changed it first. The list is refreshed.`);
-        setReloads((n) => n + 1);
+        reload();
       } else {
         setNotice(`Ticket #${ticket.id} was not changed: ${err.message}`);
       }
@@ -76,7 +60,7 @@ export function TicketList({ search, navigate, onChanged }) {
   }
 
   const changeStatus = (ticket, status) =>
-    change(ticket, { status }, `is now ${label(STATUSES, status).toLowerCase()}`);
+    change(ticket, { status }, `is now ${label(choices.status, status).toLowerCase()}`);
   const changeAssignee = (ticket, id) => {
     const agent = agents.find((a) => String(a.id) === id) || null;
     return change(ticket, { assignee: agent }, agent ? `is now assigned to ${agent.username}` : "is unassigned");
@@ -99,9 +83,9 @@ export function TicketList({ search, navigate, onChanged }) {
         <input id="search" type="search" value={searchText} onChange={(e) => setSearchText(e.target.value)} />
         <button type="submit">Search</button>
         {[
-          ["category", "Category", CATEGORIES],
-          ["priority", "Priority", PRIORITIES],
-          ["status", "Status", STATUSES],
+          ["category", "Category", choices.category],
+          ["priority", "Priority", choices.priority],
+          ["status", "Status", choices.status],
         ].map(([name, text, choices]) => (
           <span key={name} className="filter">
             <label htmlFor={`filter-${name}`}>{text}</label>
@@ -122,7 +106,7 @@ export function TicketList({ search, navigate, onChanged }) {
       </p>
       {error && (
         <p className="error" role="alert">
-          {error}
+          {error.message}
         </p>
       )}
       {!data && !error && <p>Loading…</p>}
@@ -148,9 +132,9 @@ export function TicketList({ search, navigate, onChanged }) {
                 <tr key={ticket.id} data-ticket-id={ticket.id}>
                   <td>{ticket.id}</td>
                   <td>{ticket.title}</td>
-                  <td>{label(CATEGORIES, ticket.category)}</td>
+                  <td>{label(choices.category, ticket.category)}</td>
                   <td>
-                    <span className={`badge priority-${ticket.priority}`}>{label(PRIORITIES, ticket.priority)}</span>
+                    <span className={`badge priority-${ticket.priority}`}>{label(choices.priority, ticket.priority)}</span>
                   </td>
                   <td>
                     <select
@@ -159,7 +143,7 @@ export function TicketList({ search, navigate, onChanged }) {
                       disabled={saving[ticket.id]}
                       onChange={(e) => changeStatus(ticket, e.target.value)}
                     >
-                      {STATUSES.map(([value, text]) => (
+                      {choices.status.map(([value, text]) => (
                         <option key={value} value={value}>
                           {text}
                         </option>

@@ -1,26 +1,18 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api } from "../api.js";
-import { STATUSES, label } from "../choices.js";
+import { label, useMeta } from "../choices.js";
+import { useApi } from "../hooks/useApi.js";
 
 const WHO = { reply: "Support", customer: "You" };
 
 // The submitter's page, reached by the link in their confirmation: the ticket, the replies, and a reply box.
 export function TrackPage({ token }) {
-  const [ticket, setTicket] = useState(null);
-  const [error, setError] = useState("");
+  const { choices } = useMeta();
+  const { data: ticket, error: failure, reload } = useApi((signal) => api.track(token, signal), [token]);
   const [body, setBody] = useState("");
   const [sending, setSending] = useState(false);
   const [notice, setNotice] = useState("");
-  const [reloads, setReloads] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api.track(token, controller.signal).then(setTicket, (err) => {
-      if (err.name === "AbortError") return;
-      setError(err.status === 404 ? "This link does not open a ticket. It may have expired." : err.message);
-    });
-    return () => controller.abort();
-  }, [token, reloads]);
+  const error = failure && (failure.status === 404 ? "This link does not open a ticket. It may have expired." : failure.message);
 
   async function send(event) {
     event.preventDefault();
@@ -30,7 +22,7 @@ export function TrackPage({ token }) {
       await api.trackReply(token, body);
       setBody("");
       setNotice("Your message was sent. We will answer here and by email.");
-      setReloads((n) => n + 1);
+      reload();
     } catch (err) {
       setNotice(`Your message was not sent: ${err.fields.body || err.message}`);
     } finally {
@@ -51,7 +43,7 @@ export function TrackPage({ token }) {
     <section className="card track">
       <h1>{ticket.title}</h1>
       <p className="muted">
-        Ticket #{ticket.id} · <span className="badge">{label(STATUSES, ticket.status)}</span> · opened{" "}
+        Ticket #{ticket.id} · <span className="badge">{label(choices.status, ticket.status)}</span> · opened{" "}
         <time dateTime={ticket.created_at}>{new Date(ticket.created_at).toLocaleString()}</time>
       </p>
       <p className="description">{ticket.description}</p>

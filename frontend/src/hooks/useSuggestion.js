@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api.js";
 
-export const SUGGEST_DELAY_MS = 600;
+const SUGGEST_DELAY_MS = 600;
 const MIN_LENGTH = 12;
 
 // Asks the server for a category and priority once the user pauses typing the description; a newer request
