@@ -16,6 +16,8 @@ MANAGER_PERMISSIONS = [
     "import_ticket",
     "view_dashboard",
     "view_auditentry",
+    "view_slapolicy",
+    "change_slapolicy",
 ]
 
 

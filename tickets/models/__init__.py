@@ -5,6 +5,7 @@ from tickets.models.counts import RateCounter, TicketCount
 from tickets.models.events import EventField, TicketEvent
 from tickets.models.imports import ImportJob, ImportState
 from tickets.models.messages import PUBLIC_KINDS, EmailStatus, MessageKind, TicketEmail, TicketMessage
+from tickets.models.sla import SLAPolicy
 from tickets.models.tickets import (
     AI_KEPT,
     DESCRIPTION_MAX_LENGTH,
@@ -38,6 +39,7 @@ __all__ = [
     "ImportState",
     "Priority",
     "RateCounter",
+    "SLAPolicy",
     "Status",
     "Ticket",
     "TicketCount",

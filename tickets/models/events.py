@@ -19,6 +19,7 @@ class EventField(models.TextChoices):
     DESCRIPTION = "description", "Description"
     SUBMITTER_EMAIL = "submitter_email", "Submitter email"
     ASSIGNEE = "assignee", "Assignee"
+    SLA = "sla", "SLA due times"
 
 
 class TicketEvent(models.Model):

@@ -101,6 +101,16 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Database defaults too, so bulk loads (COPY) that do not name these columns still fill them.
     customer_replied = models.BooleanField(default=False, db_default=False, editable=False)
+    # Promises (SLA), from the priority's policy (services/sla.py): when the first reply and the resolution are
+    # due, when the resolution clock last started (creation, or a reopening), the next pending deadline and the
+    # moment it turns "due soon" (both null once nothing is pending), and whether a target was missed.
+    first_response_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_clock_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_due_at = models.DateTimeField("next due", null=True, blank=True, editable=False)
+    sla_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_breached = models.BooleanField(default=False, db_default=False, editable=False)
+
     # The submitter's tracking link: its token is HMAC(SECRET_KEY, salt) (services/tracking.py), never stored; the
     # salt (128 random bits) lets the server put the link in later emails, the hash finds the ticket.
     tracking_salt = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
@@ -137,6 +147,9 @@ class Ticket(models.Model):
             models.Index("priority", models.F("created_at").desc(), name="ticket_priority_newest_idx"),
             models.Index("category", models.F("created_at").desc(), name="ticket_category_newest_idx"),
             models.Index("status", "priority", models.F("created_at").desc(), name="ticket_status_prio_newest_idx"),
+            # SLA: tickets with a deadline pending, most urgent first; and the ones that missed a target.
+            models.Index(fields=["sla_due_at"], condition=Q(sla_due_at__isnull=False), name="ticket_sla_due_idx"),
+            models.Index(fields=["resolved_at"], condition=Q(sla_breached=True), name="ticket_sla_breached_idx"),
             # The dashboard's open tickets per agent, from the index alone.
             models.Index("status", "assignee", name="ticket_status_assignee_idx"),
             # "Mine" and "by agent": one agent's tickets, newest first.

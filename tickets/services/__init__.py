@@ -8,6 +8,7 @@ from tickets.services.bulk import ticket_bulk_load, ticket_bulk_seed_work
 from tickets.services.email import email_retry, email_send
 from tickets.services.imports import import_job_confirm, import_job_finish, import_job_progress, import_job_start
 from tickets.services.messages import message_add
+from tickets.services.sla import sla_backfill, sla_filter, sla_refresh, sla_state, sla_targets
 from tickets.services.throttle import rate_counter_hit
 from tickets.services.tickets import (
     UPDATABLE_FIELDS,
@@ -37,6 +38,11 @@ __all__ = [
     "import_job_start",
     "message_add",
     "rate_counter_hit",
+    "sla_backfill",
+    "sla_filter",
+    "sla_refresh",
+    "sla_state",
+    "sla_targets",
     "ticket_apply_classification",
     "ticket_bulk_change_status",
     "ticket_bulk_load",

@@ -7,6 +7,7 @@ from itertools import islice
 from django.db import connection, transaction
 
 from tickets.models import TICKET_FIELDS, Ticket, TicketEvent
+from tickets.services.sla import sla_backfill, sla_refresh, sla_targets
 
 BULK_CHUNK = 20_000
 EVENT_COPY_COLUMNS = ("ticket_id", "field", "old_value", "new_value", "created_at")
@@ -41,16 +42,18 @@ def ticket_bulk_load(*, tickets: Iterable, classified_by: str, progress=None) ->
             if progress is not None:
                 progress(len(rows))
         cursor.execute("SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), GREATEST(%s, 1))", [next_id - 1])
+    sla_backfill(connection)  # due times for the loaded tickets, in one statement
     return next_id - first_id
 
 
 def _orm_load(tickets: Iterable, classified_by: str, progress) -> int:
-    loaded = 0
+    loaded, targets = 0, sla_targets()
     for chunk in _batched(tickets, BULK_CHUNK):
         fields = TICKET_COPY_COLUMNS[1:-1]
-        made = Ticket.objects.bulk_create(
-            Ticket(**{c: getattr(t, c) for c in fields}, classified_by=classified_by) for t in chunk
-        )
+        made = [Ticket(**{c: getattr(t, c) for c in fields}, classified_by=classified_by) for t in chunk]
+        for ticket in made:
+            sla_refresh(ticket, targets=targets)
+        made = Ticket.objects.bulk_create(made)
         TicketEvent.objects.bulk_create(
             event
             for ticket, t in zip(made, chunk, strict=True)

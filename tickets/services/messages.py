@@ -6,7 +6,8 @@ from django.db import transaction
 
 from tickets.models import DONE_STATUSES, MessageKind, Status, Ticket, TicketMessage
 from tickets.services.email import email_queue, reply_body
-from tickets.services.tickets import ticket_update
+from tickets.services.sla import sla_refresh
+from tickets.services.tickets import SLA_FIELDS, ticket_update
 
 STAFF_KINDS = (MessageKind.REPLY, MessageKind.NOTE)
 
@@ -36,7 +37,8 @@ def message_add(*, ticket: Ticket, kind: str, body: str, author: AbstractBaseUse
     if kind == MessageKind.REPLY:
         if locked.first_response_at is None:
             locked.first_response_at = message.created_at
-            changes.append("first_response_at")
+            sla_refresh(locked)
+            changes += ["first_response_at", *SLA_FIELDS]
         if locked.customer_replied:
             locked.customer_replied = False
             changes.append("customer_replied")

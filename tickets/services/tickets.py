@@ -11,10 +11,11 @@ from django.utils import timezone
 from tickets.classifier import Classification, classify
 from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
 from tickets.services.email import confirmation_body, email_queue, resolved_body
+from tickets.services.sla import sla_refresh, sla_targets
 from tickets.services.tracking import tracking_issue
 
 # What an update may change; every change is written to the history (who, when, from, to).
-UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {TicketEvent.Field.CREATED}
+UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {TicketEvent.Field.CREATED, TicketEvent.Field.SLA}
 
 User = AbstractBaseUser | None
 
@@ -75,6 +76,7 @@ def ticket_create(
     token = tracking_issue(ticket) if tracking else None
     with transaction.atomic():
         _validate(ticket)
+        sla_refresh(ticket)
         ticket.save()
         TicketEvent.objects.create(
             ticket=ticket, actor=_user(actor), field=TicketEvent.Field.CREATED, new_value=ticket.status
@@ -131,7 +133,7 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if expected_version and expected_version != ticket_version(locked):
         raise StaleTicket(locked)
-    old_status = locked.status
+    old_status, old_priority = locked.status, locked.priority
     events = []
     changed = False
     for field, value in data.items():
@@ -149,8 +151,24 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
         changed = True
     if not changed:
         return locked
+    now = timezone.now()
     if locked.status != old_status:
         locked.resolved_at = _resolved_at(old_status, locked.status, locked.resolved_at)
+    if locked.status != old_status or locked.priority != old_priority:
+        reopened = old_status in DONE_STATUSES and locked.status not in DONE_STATUSES
+        before = _due_times(locked)
+        sla_refresh(locked, restart_resolution_at=now if reopened else None)
+        if locked.priority != old_priority and _due_times(locked) != before:
+            why = f"priority {old_priority} -> {locked.priority}"
+            events.append(
+                TicketEvent(
+                    ticket=locked,
+                    actor=_user(actor),
+                    field=TicketEvent.Field.SLA,
+                    old_value=before,
+                    new_value=f"{_due_times(locked)} ({why})",
+                )
+            )
 
     _validate(locked)
     locked.save()
@@ -158,6 +176,17 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
     if locked.status == Status.RESOLVED and old_status not in DONE_STATUSES:
         _notify_resolved([locked])
     return locked
+
+
+def _due_times(ticket: Ticket) -> str:
+    """A ticket's due times as its history shows them."""
+    if ticket.first_response_due_at is None:
+        return ""
+    first, resolution = (
+        timezone.localtime(t).strftime("%Y-%m-%d %H:%M")
+        for t in (ticket.first_response_due_at, ticket.resolution_due_at)
+    )
+    return f"first reply by {first}, resolved by {resolution}"
 
 
 def _notify_resolved(tickets: Iterable[Ticket]) -> None:
@@ -203,6 +232,7 @@ def ticket_bulk_change_status(*, ticket_ids: Iterable[int], status: Status, acto
     else:
         resolved_at = Value(None)
     Ticket.objects.filter(pk__in=[pk for pk, _ in rows]).update(status=status, updated_at=now, resolved_at=resolved_at)
+    _refresh_sla_of_many(rows, status, now)
     if status == Status.RESOLVED:
         newly_resolved = [pk for pk, old in rows if old not in DONE_STATUSES]
         _notify_resolved(Ticket.objects.filter(pk__in=newly_resolved).exclude(submitter_email=""))
@@ -218,6 +248,25 @@ def ticket_bulk_change_status(*, ticket_ids: Iterable[int], status: Status, acto
         for pk, old in rows
     )
     return len(rows)
+
+
+SLA_FIELDS = (
+    "resolution_clock_at",
+    "first_response_due_at",
+    "resolution_due_at",
+    "sla_due_at",
+    "sla_warn_at",
+    "sla_breached",
+)
+
+
+def _refresh_sla_of_many(rows: list[tuple[int, str]], status: str, now) -> None:
+    """After a bulk status move: the same SLA rule as one by one (reopened tickets restart the resolution clock)."""
+    targets, reopened = sla_targets(), {pk for pk, old in rows if old in DONE_STATUSES and status not in DONE_STATUSES}
+    tickets = list(Ticket.objects.filter(pk__in=[pk for pk, _ in rows]))
+    for ticket in tickets:
+        sla_refresh(ticket, targets=targets, restart_resolution_at=now if ticket.pk in reopened else None)
+    Ticket.objects.bulk_update(tickets, SLA_FIELDS, batch_size=1000)
 
 
 @transaction.atomic

@@ -286,7 +286,7 @@ class TestRetrieveAndUpdate:
         assert response.status_code == 200
         t.refresh_from_db()
         assert (t.category, t.priority, t.title) == ("technical", "critical", "New title")
-        assert set(t.events.values_list("field", flat=True)) == {"category", "priority", "title"}
+        assert set(t.events.values_list("field", flat=True)) == {"category", "priority", "title", "sla"}
 
     @pytest.mark.parametrize(
         ("payload", "field"),

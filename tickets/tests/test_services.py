@@ -42,12 +42,14 @@ def test_update_records_each_tracked_change_with_actor(django_user_model):
     services.ticket_update(
         ticket=ticket, data={"status": "in_progress", "priority": "high", "title": "Renamed"}, actor=agent
     )
-    events = {e.field: (e.old_value, e.new_value, e.actor) for e in ticket.events.all()}
+    events = {e.field: (e.old_value, e.new_value, e.actor) for e in ticket.events.exclude(field="sla")}
     assert events == {
         "status": ("open", "in_progress", agent),
         "priority": ("low", "high", agent),
         "title": (ticket.title, "Renamed", agent),
     }
+    # The priority moved the promises; the history says so, and why.
+    assert "(priority low -> high)" in ticket.events.get(field="sla").new_value
 
 
 def test_update_without_change_writes_no_history():
