@@ -33,6 +33,16 @@ def dashboard_context(*, days: int) -> dict:
         ],
         "agreement_rows": [(Category(c).label, row) for c, row in figures["ai_agreement"].items()],
         "median_resolution": _human_duration(figures["median_resolution_time"]),
+        "median_first_response": _human_duration(figures["median_first_response"]),
+        "days_label": f"{days} days",
+        "sla_rows": [
+            (
+                Priority(p).label,
+                row,
+                round(100 * row["met"] / (row["met"] + row["breached"]), 1) if row["met"] + row["breached"] else None,
+            )
+            for p, row in figures["sla_compliance"].items()
+        ],
         "median_title": f"Median time to resolve ({days} days)",
         "per_day_chart": json.dumps(
             {

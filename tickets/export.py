@@ -12,11 +12,16 @@ from collections.abc import Iterator
 from django.db import connections
 from django.db.models import Case, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
+from django.utils import timezone
 
 from tickets.models import TICKET_FIELDS, Ticket
+from tickets.services.sla import STATES as SLA_STATES
+from tickets.services.sla import sla_filter
 
-# The ticket's public columns, then who owns it (by name) and when it was first answered.
-EXPORT_COLUMNS = (*TICKET_FIELDS, "assignee", "first_response_at")
+# The ticket's public columns, then who owns it (by name), when it was first answered, and its promises.
+EXPORT_COLUMNS = (
+    *TICKET_FIELDS, "assignee", "first_response_at", "first_response_due_at", "resolution_due_at", "sla_state",
+)  # fmt: skip
 _SOURCES = {"assignee": "assignee__username"}
 # Text a customer typed; a leading = + - @ (tab, CR) would run as a formula in a spreadsheet, so it gets a quote.
 # A value that already starts with quotes before such a character gets one more, so that an import removes
@@ -37,8 +42,14 @@ def _export_values(queryset: QuerySet[Ticket]) -> QuerySet:
         )
         for name in FREE_TEXT_COLUMNS
     }
+    now = timezone.now()
+    state = Case(
+        *(When(sla_filter(name, now), then=Value(name)) for name in SLA_STATES),
+        default=Value(""),
+        output_field=TextField(),
+    )
     columns = [f"_{c}" if c in FREE_TEXT_COLUMNS else _SOURCES.get(c, c) for c in EXPORT_COLUMNS]
-    return queryset.annotate(**safe).values_list(*columns)
+    return queryset.annotate(**safe, sla_state=state).values_list(*columns)
 
 
 def unguard(value: str) -> str:

@@ -3,8 +3,11 @@
 import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from tickets.models import Category, Priority, Status, Ticket
+from tickets.services.sla import MOST_URGENT_FIRST, sla_filter
+from tickets.services.sla import STATES as SLA_STATES
 from tickets.validators import validate_storable_text
 
 SEARCH_MAX_LENGTH = 200
@@ -27,9 +30,24 @@ class TicketFilter(django_filters.FilterSet):
         validators=[RegexValidator(r"^(me|none|[0-9]{1,18})$", "Use me, none, or a staff member's id.")],
     )
 
+    sla = django_filters.ChoiceFilter(
+        choices=[(s, s) for s in SLA_STATES], method="filter_sla", label="SLA state: ok, due_soon, breached or met"
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[("newest", "Newest first"), ("due", "Most urgent first (next SLA deadline)")],
+        method="order",
+        label="newest (default) or due",
+    )
+
     class Meta:
         model = Ticket
-        fields = ["category", "priority", "status", "search", "assignee"]
+        fields = ["category", "priority", "status", "search", "assignee", "sla", "ordering"]
+
+    def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        return queryset.filter(sla_filter(value, timezone.now()))
+
+    def order(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        return queryset.order_by(*MOST_URGENT_FIRST) if value == "due" else queryset
 
     def filter_assignee(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return filter_assignee(queryset, value, user=getattr(self.request, "user", None))

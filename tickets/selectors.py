@@ -79,6 +79,9 @@ def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> t
     """(count, exact) for a filtered list. Label filters alone: exact, from the counters. With a search: exact up
     to ``SEARCH_COUNT_CAP`` matches, else the cap and ``exact=False``."""
     search = (filters.get("search") or "").strip()
+    if filters.get("sla"):
+        # A state depends on the clock: counted up to the cap, like a search.
+        return capped_count(queryset, SEARCH_COUNT_CAP)
     if not search and not filters.get("assignee") and _counters_kept():
         labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
         return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True
@@ -186,14 +189,18 @@ def median_resolution_time(*, days: int = 90) -> timedelta | None:
     resolved = Ticket.objects.filter(
         resolved_at__isnull=False, resolved_at__gte=timezone.now() - timedelta(days=days)
     ).annotate(duration=ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()))
+    # On PostgreSQL served by ticket_resolved_idx (resolved_at, created_at) without touching the table.
+    return _median(resolved, "duration")
+
+
+def _median(queryset: QuerySet, field: str) -> timedelta | None:
+    """The exact median of a duration: one percentile_cont on PostgreSQL, the middle rows elsewhere (SQLite)."""
     if connection.vendor == "postgresql":
-        # Served by ticket_resolved_idx (resolved_at, created_at) without touching the table.
-        return resolved.order_by().aggregate(median=_Median("duration"))["median"]
-    count = resolved.count()
+        return queryset.order_by().aggregate(median=_Median(field))["median"]
+    count = queryset.count()
     if not count:
         return None
-    middle = resolved.order_by("duration").values_list("duration", flat=True)[(count - 1) // 2 : count // 2 + 1]
-    values = list(middle)
+    values = list(queryset.order_by(field).values_list(field, flat=True)[(count - 1) // 2 : count // 2 + 1])
     return sum(values, timedelta()) / len(values)
 
 
@@ -223,6 +230,35 @@ def ai_agreement_by_category() -> dict[str, dict[str, Any]]:
     return result
 
 
+def sla_dashboard(*, days: int = 30) -> dict[str, Any]:
+    """SLA figures: of tickets resolved in the last ``days`` days, how many met or missed a target, per priority;
+    the median time to a first reply over replies in that window; and open tickets past a deadline now."""
+    now = timezone.now()
+    since = now - timedelta(days=days)
+    rows = (
+        Ticket.objects.filter(resolved_at__gte=since)
+        .values("priority")
+        .annotate(
+            breached=Count("resolved_at", filter=Q(sla_breached=True)),
+            met=Count("resolved_at", filter=Q(sla_breached=False)),
+        )
+        .order_by()
+    )
+    found = {row["priority"]: row for row in rows}
+    compliance = {
+        p: {"met": found.get(p, {}).get("met", 0), "breached": found.get(p, {}).get("breached", 0)}
+        for p in Priority.values
+    }
+    replied = Ticket.objects.filter(first_response_at__gte=since).annotate(
+        wait=ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
+    )
+    return {
+        "sla_compliance": compliance,
+        "median_first_response": _median(replied, "wait"),
+        "breaching_now": Ticket.objects.filter(sla_due_at__lt=now).count(),
+    }
+
+
 def ticket_dashboard(*, days: int = 30) -> dict[str, Any]:
     """Everything the managers' dashboard shows; the headline figures are exactly ``ticket_stats()``."""
     return {
@@ -232,4 +268,5 @@ def ticket_dashboard(*, days: int = 30) -> dict[str, Any]:
         "median_resolution_time": median_resolution_time(days=days),
         "ai_agreement": ai_agreement_by_category(),
         "open_by_assignee": open_by_assignee(),
+        **sla_dashboard(days=days),
     }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
@@ -235,6 +236,12 @@ UNFOLD = {
                         "icon": "confirmation_number",
                         "link": reverse_lazy("admin:tickets_ticket_changelist"),
                         "permission": lambda request: request.user.has_perm("tickets.view_ticket"),
+                    },
+                    {
+                        "title": "SLA policies",
+                        "icon": "timer",
+                        "link": reverse_lazy("admin:tickets_slapolicy_changelist"),
+                        "permission": lambda request: request.user.has_perm("tickets.view_slapolicy"),
                     },
                     {
                         "title": "Import jobs",

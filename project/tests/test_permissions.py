@@ -49,6 +49,7 @@ TABLE = [
     ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/tickets/importjob/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/tickets/slapolicy/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/auth/user/", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/axes/accessattempt/", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/auth/group/", None, (302, 403, 403, 403, 200)),

@@ -9,6 +9,7 @@ from unfold.utils import parse_date_str
 
 from tickets.api.serializers import active_staff
 from tickets.filters import filter_assignee
+from tickets.services.sla import STATES, sla_filter
 
 
 class DayRangeFilter(RangeDateFilter):
@@ -44,3 +45,18 @@ class AssigneeFilter(admin.SimpleListFilter):
         if value not in ("me", "none") and not value.isdigit():
             return queryset.none()
         return filter_assignee(queryset, value, user=request.user)
+
+
+class SLAFilter(admin.SimpleListFilter):
+    """Breached, due soon, on track, met: the same rule as the API's ``sla=`` (services/sla.py)."""
+
+    title = "SLA"
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [("breached", "Breached"), ("due_soon", "Due soon"), ("ok", "On track"), ("met", "Met")]
+
+    def queryset(self, request, queryset):
+        if self.value() in STATES:
+            return queryset.filter(sla_filter(self.value(), timezone.now()))
+        return queryset

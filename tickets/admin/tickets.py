@@ -16,7 +16,7 @@ from unfold.contrib.import_export.forms import ExportForm
 from unfold.decorators import action, display
 
 from tickets import services
-from tickets.admin.filters import AssigneeFilter, DayRangeFilter
+from tickets.admin.filters import AssigneeFilter, DayRangeFilter, SLAFilter
 from tickets.admin.forms import TicketAdminForm, TicketImportForm, stale_message
 from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.resources import TicketResource
@@ -66,6 +66,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         "priority_badge",
         "status_badge",
         "assignee_column",
+        "due_column",
         "customer_flag",
         "created_at",
         "ai_agreement",
@@ -76,6 +77,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         ("priority", ChoicesCheckboxFilter),
         ("category", ChoicesCheckboxFilter),
         AssigneeFilter,
+        SLAFilter,
         ("created_at", DayRangeFilter),
     ]
     list_filter_submit = True
@@ -106,6 +108,9 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         "classified_by",
         "ai_agreement",
         "first_response_at",
+        "first_response_due_at",
+        "resolution_due_at",
+        "sla_breached",
     ]
     fieldsets = [
         (None, {"fields": ["title", "description", "submitter_email", "version"]}),
@@ -115,6 +120,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
             {"fields": ["ai_category", "ai_priority", "ai_confidence", "classified_by", "ai_agreement"]},
         ),
         ("Dates", {"fields": ["created_at", "updated_at", "first_response_at", "resolved_at"]}),
+        ("SLA", {"fields": ["first_response_due_at", "resolution_due_at", "sla_breached"]}),
     ]
     resource_classes = [TicketResource]
     import_form_class = TicketImportForm

@@ -2,11 +2,13 @@
 conversation (the thread on the change page, with a box for a reply or an internal note)."""
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -15,6 +17,9 @@ from unfold.decorators import action, display
 from tickets import selectors, services
 from tickets.api.serializers import active_staff
 from tickets.models import MessageKind, Ticket
+
+SLA_COLOURS = {"ok": "success", "due_soon": "warning", "breached": "danger", "met": "info"}
+SLA_LABELS = {"ok": "On track", "due_soon": "Due soon", "breached": "Breached", "met": "Met"}
 
 
 def _back(request, default: str) -> HttpResponseRedirect:
@@ -40,6 +45,15 @@ class TicketWorkMixin:
             '<button type="submit" class="ticket-quick-move ticket-assign-me" formaction="{}">Assign to me</button>',
             url,
         )
+
+    @display(description="Due", ordering="sla_due_at", label=SLA_COLOURS)
+    def due_column(self, obj):
+        state = services.sla_state(obj, timezone.now())
+        if state is None:
+            return None
+        if obj.sla_due_at is None:
+            return state, SLA_LABELS[state]
+        return state, f"{SLA_LABELS[state]} \u00b7 {naturaltime(obj.sla_due_at)}"
 
     @display(description="Customer", label={"replied": "warning"})
     def customer_flag(self, obj):

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from tickets import services
@@ -37,17 +38,24 @@ class TicketSerializer(serializers.ModelSerializer):
     submitter_email = serializers.CharField(read_only=True, help_text="Optional: empty when not given.")
     ai_category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
     ai_priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, read_only=True)
+    sla_state = serializers.SerializerMethodField(help_text="ok, due_soon, breached or met (null without a policy).")
     version = serializers.SerializerMethodField(
         help_text="The ticket's ETag value: send it back as If-Match on a PATCH to refuse a stale update (412)."
     )
 
     class Meta:
         model = Ticket
-        fields = [*TICKET_FIELDS, "assignee", "first_response_at", "customer_replied", "version"]
+        fields = [
+            *TICKET_FIELDS, "assignee", "first_response_at", "customer_replied",
+            "first_response_due_at", "resolution_due_at", "sla_state", "version",
+        ]  # fmt: skip
         read_only_fields = fields
 
     def get_version(self, ticket: Ticket) -> str:
         return services.ticket_version(ticket)
+
+    def get_sla_state(self, ticket: Ticket) -> str | None:
+        return services.sla_state(ticket, self.context.get("now") or timezone.now())
 
 
 class SubmittedTicketSerializer(serializers.ModelSerializer):

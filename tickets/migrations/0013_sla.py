@@ -4,27 +4,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 from tickets.roles import ensure_roles
-from tickets.services.sla import DUE_SOON_SHARE, SLA_BACKFILL_SQL
-
-# The promises a new install starts with (minutes): first reply, resolution. Managers change them in the admin.
-DEFAULT_POLICIES = {
-    "critical": (60, 4 * 60),
-    "high": (4 * 60, 24 * 60),
-    "medium": (8 * 60, 3 * 24 * 60),
-    "low": (24 * 60, 7 * 24 * 60),
-}
+from tickets.services.sla import ensure_policies, sla_backfill
 
 
 def create_policies_and_backfill(apps, schema_editor):
-    SLAPolicy = apps.get_model("tickets", "SLAPolicy")
-    for priority, (first, resolution) in DEFAULT_POLICIES.items():
-        SLAPolicy.objects.get_or_create(
-            priority=priority, defaults={"first_response_minutes": first, "resolution_minutes": resolution}
-        )
+    ensure_policies(apps.get_model("tickets", "SLAPolicy"))
     ensure_roles(apps)  # managers edit the policies
     if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(SLA_BACKFILL_SQL, {"share": DUE_SOON_SHARE})
+        sla_backfill(schema_editor.connection)  # the defaults just written: one statement over every ticket
         return
     Ticket = apps.get_model("tickets", "Ticket")  # SQLite (make run): a few hundred tickets, row by row
     from tickets.services.sla import sla_refresh, sla_targets

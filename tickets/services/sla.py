@@ -14,20 +14,37 @@ A pending deadline that passes with no write is still breached: ``sla_due_at < n
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from tickets.models import DONE_STATUSES, SLAPolicy, Ticket
 
 DUE_SOON_SHARE = 0.2
+# The promises a new install starts with (minutes): first reply, resolution. Managers change them in the admin.
+DEFAULT_POLICIES = {
+    "critical": (60, 4 * 60),
+    "high": (4 * 60, 24 * 60),
+    "medium": (8 * 60, 3 * 24 * 60),
+    "low": (24 * 60, 7 * 24 * 60),
+}
 STATES = ("ok", "due_soon", "breached", "met")
+# Most urgent first: the nearest pending deadline, tickets with none pending last.
+MOST_URGENT_FIRST = (F("sla_due_at").asc(nulls_last=True), "-created_at", "-id")
+
+
+def ensure_policies(model=SLAPolicy) -> None:
+    """The default policy for each priority that has none (a migration passes its historical model)."""
+    for priority, (first, resolution) in DEFAULT_POLICIES.items():
+        model.objects.get_or_create(
+            priority=priority, defaults={"first_response_minutes": first, "resolution_minutes": resolution}
+        )
 
 
 def sla_targets() -> dict[str, tuple[timedelta, timedelta]]:
-    """{priority: (first response target, resolution target)}: one small query."""
-    return {
-        p.priority: (timedelta(minutes=p.first_response_minutes), timedelta(minutes=p.resolution_minutes))
-        for p in SLAPolicy.objects.all()
-    }
+    """{priority: (first response target, resolution target)}: the policies managers set (one small query), and
+    the defaults for any priority without one."""
+    minutes = {**DEFAULT_POLICIES}
+    minutes |= {p.priority: (p.first_response_minutes, p.resolution_minutes) for p in SLAPolicy.objects.all()}
+    return {priority: (timedelta(minutes=a), timedelta(minutes=b)) for priority, (a, b) in minutes.items()}
 
 
 def sla_refresh(ticket: Ticket, *, targets: dict | None = None, restart_resolution_at: datetime | None = None) -> None:
@@ -107,15 +124,22 @@ FROM (
                AS resolution_due,
            p.first_response_minutes * interval '1 minute' AS first_target,
            p.resolution_minutes * interval '1 minute' AS resolution_target
-    FROM tickets_ticket t2 JOIN tickets_slapolicy p ON p.priority = t2.priority
+    FROM tickets_ticket t2 JOIN (VALUES {values}) AS p (priority, first_response_minutes, resolution_minutes)
+        ON p.priority = t2.priority
     WHERE t2.first_response_due_at IS NULL
 ) d
 WHERE t.id = d.id
 """
 
 
-def sla_backfill(connection) -> int:
+def sla_backfill(connection, targets: dict | None = None) -> int:
     """Due times for every ticket without them (PostgreSQL); returns how many were filled."""
+    targets = sla_targets() if targets is None else targets
+    params = {"share": DUE_SOON_SHARE}
+    values = []
+    for i, (priority, (first, resolution)) in enumerate(sorted(targets.items())):
+        params |= {f"p{i}": priority, f"f{i}": first.total_seconds() / 60, f"r{i}": resolution.total_seconds() / 60}
+        values.append(f"(%(p{i})s, %(f{i})s::float, %(r{i})s::float)")
     with connection.cursor() as cursor:
-        cursor.execute(SLA_BACKFILL_SQL, {"share": DUE_SOON_SHARE})
+        cursor.execute(SLA_BACKFILL_SQL.replace("{values}", ", ".join(values)), params)  # noqa: S608 (placeholders)
         return cursor.rowcount

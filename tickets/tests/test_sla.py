@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from tickets import services
+from tickets import selectors, services
 from tickets.models import SLAPolicy, Ticket
 from tickets.tests.factories import TicketFactory
 
@@ -127,3 +127,58 @@ def test_the_sql_backfill_gives_what_python_gives():
     assert services.sla_backfill(connection) == len(shapes)
     got = [[getattr(t, f) for f in services.tickets.SLA_FIELDS] for t in Ticket.objects.order_by("pk")]
     assert got == expected
+
+
+class TestWhereStaffSeeIt:
+    def test_api_fields_filter_and_most_urgent_first(self, staff_client):
+        with time_machine.travel(TEN, tick=False):
+            critical, low = create("critical"), create("low")
+        with time_machine.travel(at(11, 30), tick=False):
+            body = staff_client.get("/api/tickets/", {"ordering": "due"}).json()
+            assert [t["id"] for t in body["results"]] == [critical.pk, low.pk]
+            first = body["results"][0]
+            assert (first["sla_state"], first["first_response_due_at"]) == ("breached", "2026-11-30T11:00:00Z")
+            breached = staff_client.get("/api/tickets/", {"sla": "breached"}).json()
+            assert [t["id"] for t in breached["results"]] == [critical.pk] and breached["count"] == 1
+            assert [t["id"] for t in staff_client.get("/api/tickets/", {"sla": "ok"}).json()["results"]] == [low.pk]
+            assert staff_client.get("/api/tickets/", {"sla": "late"}).status_code == 400
+            assert staff_client.get("/api/tickets/", {"ordering": "oldest"}).status_code == 400
+
+    def test_admin_due_column_and_filters(self, admin_client):
+        with time_machine.travel(TEN, tick=False):
+            critical, low = create("critical"), create("low")
+        with time_machine.travel(at(10, 50), tick=False):
+            page = admin_client.get("/admin/tickets/ticket/", {"sla": "due_soon"}).content.decode()
+            assert f"/admin/tickets/ticket/{critical.pk}/change/" in page and "Due soon" in page
+            assert f"/admin/tickets/ticket/{low.pk}/change/" not in page
+            page = admin_client.get("/admin/tickets/ticket/", {"sla": "breached"}).content.decode()
+            assert f"/admin/tickets/ticket/{critical.pk}/change/" not in page
+
+    def test_csv_export_has_the_promises(self, admin_client):
+        import csv
+        import io
+
+        with time_machine.travel(TEN, tick=False):
+            create("critical")
+        with time_machine.travel(at(12), tick=False):
+            body = b"".join(admin_client.get("/admin/tickets/ticket/export/").streaming_content).decode("utf-8-sig")
+        row = next(csv.DictReader(io.StringIO(body)))
+        assert (row["sla_state"], row["first_response_due_at"][:16]) == ("breached", "2026-11-30 11:00")
+
+    def test_dashboard_compliance_matches_the_tickets(self, admin_client, agent):
+        with time_machine.travel(TEN, tick=False):
+            on_time, late, still_open = create("critical"), create("critical"), create("high")
+        with time_machine.travel(at(10, 30), tick=False):
+            services.message_add(ticket=on_time, kind="reply", body="Done.", author=agent)
+            services.ticket_change_status(ticket=on_time, status="resolved", actor=agent)
+        with time_machine.travel(at(15), tick=False):
+            services.ticket_change_status(ticket=late, status="resolved", actor=agent)
+        with time_machine.travel(at(16), tick=False):
+            figures = selectors.sla_dashboard(days=30)
+            assert figures["sla_compliance"]["critical"] == {"met": 1, "breached": 1}
+            assert figures["sla_compliance"]["high"] == {"met": 0, "breached": 0}
+            assert figures["breaching_now"] == 1  # the high ticket's first reply was due at 14:00
+            assert figures["median_first_response"] == timedelta(minutes=30)
+            page = admin_client.get("/admin/stats/").content.decode()
+        assert 'data-figure="breaching_now">1<' in page and "50.0%" in page
+        assert still_open.status == "open"
