@@ -5,8 +5,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.templatetags.static import static
-from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -215,80 +213,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-UNFOLD = {
-    "SITE_TITLE": "Cootrack",
-    "SITE_HEADER": "Cootrack",
-    "SITE_SUBHEADER": "Support desk",
-    "SITE_SYMBOL": "support_agent",
-    "SITE_URL": "/",
-    "DASHBOARD_CALLBACK": "dashboards.views.dashboard_callback",
-    "STYLES": [lambda request: static("tickets/admin.css")],
-    "SIDEBAR": {
-        "show_search": False,
-        "show_all_applications": False,
-        "navigation": [
-            {
-                "title": "Support",
-                "items": [
-                    {"title": "Home", "icon": "home", "link": reverse_lazy("admin:index")},
-                    {
-                        "title": "Tickets",
-                        "icon": "confirmation_number",
-                        "link": reverse_lazy("admin:tickets_ticket_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.view_ticket"),
-                    },
-                    {
-                        "title": "SLA policies",
-                        "icon": "timer",
-                        "link": reverse_lazy("admin:tickets_slapolicy_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.view_slapolicy"),
-                    },
-                    {
-                        "title": "Import jobs",
-                        "icon": "upload_file",
-                        "link": reverse_lazy("admin:tickets_importjob_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.import_ticket"),
-                    },
-                    {
-                        "title": "Audit log",
-                        "icon": "history",
-                        "link": reverse_lazy("admin:tickets_auditentry_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.view_auditentry"),
-                    },
-                    {
-                        "title": "Dashboard",
-                        "icon": "monitoring",
-                        "link": reverse_lazy("dashboards:stats"),
-                        "permission": "dashboards.views.can_view_dashboard",
-                    },
-                ],
-            },
-            {
-                "title": "Users & groups",
-                "items": [
-                    {
-                        "title": "Users",
-                        "icon": "person",
-                        "link": reverse_lazy("admin:auth_user_changelist"),
-                        "permission": lambda request: request.user.has_perm("auth.view_user"),
-                    },
-                    {
-                        "title": "Groups",
-                        "icon": "group",
-                        "link": reverse_lazy("admin:auth_group_changelist"),
-                        "permission": lambda request: request.user.has_perm("auth.view_group"),
-                    },
-                    {
-                        "title": "Login lockouts",
-                        "icon": "lock",
-                        "link": reverse_lazy("admin:axes_accessattempt_changelist"),
-                        "permission": lambda request: request.user.has_perm("axes.view_accessattempt"),
-                    },
-                ],
-            },
-        ],
-    },
-}
+
+# The staff workspace's theme, sidebar and dashboard (unfold).
+from .unfold import UNFOLD  # noqa: E402, F401
 
 # Imports are all-or-nothing and written through tickets.services (see tickets/admin/resources.py).
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -23,11 +23,11 @@ from tickets.admin.resources import TicketResource
 from tickets.admin.transfer import TicketTransferMixin
 from tickets.admin.work import TicketWorkMixin
 from tickets.filters import search_tickets
-from tickets.models import NEWEST_FIRST, PAGE_SIZE, Status, Ticket, TicketEvent
+from tickets.models import NEWEST_FIRST, PAGE_SIZE, Priority, Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
 
-STATUS_COLOURS = {"open": "info", "in_progress": "warning", "resolved": "success", "closed": "default"}
-PRIORITY_COLOURS = {"low": "default", "medium": "info", "high": "warning", "critical": "danger"}
+STATUS_COLOURS = dict(zip(Status.values, ("info", "warning", "success", "default"), strict=True))
+PRIORITY_COLOURS = dict(zip(Priority.values, ("default", "info", "warning", "danger"), strict=True))
 # The one-click moves offered on each changelist row, by current status.
 QUICK_MOVES = {
     Status.OPEN: (Status.IN_PROGRESS, Status.RESOLVED),

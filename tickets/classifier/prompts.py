@@ -1,5 +1,7 @@
 """The LLM's instructions. Bump PROMPT_VERSION whenever the text changes; it is stored with each result."""
 
+from tickets.models import Category, Priority
+
 PROMPT_VERSION = "2026-11-27.1"
 
 SYSTEM_PROMPT = """\
@@ -34,8 +36,8 @@ Ticket: "Do you have a newsletter?" -> {"category": "general", "priority": "low"
 RESPONSE_SCHEMA = {
     "type": "object",
     "properties": {
-        "category": {"type": "string", "enum": ["billing", "technical", "account", "general"]},
-        "priority": {"type": "string", "enum": ["low", "medium", "high", "critical"]},
+        "category": {"type": "string", "enum": list(Category.values)},
+        "priority": {"type": "string", "enum": list(Priority.values)},
         "confidence": {"type": "number"},
     },
     "required": ["category", "priority", "confidence"],

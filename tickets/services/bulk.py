@@ -1,13 +1,16 @@
-"""Bulk loads: many validated tickets with their history in one transaction, through PostgreSQL COPY (or, on
-the SQLite of `make run`, the ORM's bulk_create)."""
+"""Writes of many tickets at once: a status move in a few statements, and bulk loads of validated tickets with
+their history in one transaction, through PostgreSQL COPY (or, on the SQLite of `make run`, bulk_create)."""
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
 
-from tickets.models import TICKET_FIELDS, Ticket, TicketEvent
-from tickets.services.sla import sla_backfill, sla_refresh, sla_targets
+from tickets.models import DONE_STATUSES, TICKET_FIELDS, Status, Ticket, TicketEvent
+from tickets.services.email import email_resolved
+from tickets.services.sla import sla_backfill, sla_refresh, sla_refresh_many, sla_targets
 
 BULK_CHUNK = 20_000
 EVENT_COPY_COLUMNS = ("ticket_id", "field", "old_value", "new_value", "created_at")
@@ -108,3 +111,41 @@ def ticket_bulk_seed_work(*, agent_ids: list[int], unassigned_every: int = 3, re
             "WHERE m.ticket_id = t.id AND m.kind = 'reply' AND t.first_response_at IS NULL"
         )
     return {"assigned": assigned, "replied": replied}
+
+
+@transaction.atomic
+def ticket_bulk_change_status(*, ticket_ids: Iterable[int], status: Status, actor=None) -> int:
+    """Move many tickets to one status in a few statements; returns how many changed."""
+    status = Status(status)
+    rows = list(
+        Ticket.objects.select_for_update()
+        .filter(pk__in=list(ticket_ids))
+        .exclude(status=status)
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+    if not rows:
+        return 0
+    now = timezone.now()
+    if status in DONE_STATUSES:
+        # Keep the first resolution time when moving between resolved and closed.
+        resolved_at = Case(When(status__in=DONE_STATUSES, then=F("resolved_at")), default=Value(now))
+    else:
+        resolved_at = Value(None)
+    Ticket.objects.filter(pk__in=[pk for pk, _ in rows]).update(status=status, updated_at=now, resolved_at=resolved_at)
+    sla_refresh_many(rows, status, now)
+    if status == Status.RESOLVED:
+        newly_resolved = [pk for pk, old in rows if old not in DONE_STATUSES]
+        email_resolved(Ticket.objects.filter(pk__in=newly_resolved).exclude(submitter_email=""))
+    TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=pk,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            field=TicketEvent.Field.STATUS,
+            old_value=old,
+            new_value=status,
+            created_at=now,
+        )
+        for pk, old in rows
+    )
+    return len(rows)

@@ -49,6 +49,13 @@ def _enqueue(email_id: int, *, delay_s: float = 0) -> None:
     # A backend that cannot defer (tests) leaves a failed attempt queued for email_retry.
 
 
+def email_resolved(tickets) -> None:
+    """Resolving a ticket tells its submitter, by email, like a reply."""
+    for ticket in tickets:
+        if ticket.submitter_email:
+            email_queue(ticket=ticket, subject=f"Resolved: {ticket.title}", body=resolved_body(ticket))
+
+
 def email_retry(*, email: TicketEmail) -> None:
     """Send a queued or failed email again now (an admin action, or after the mail server came back)."""
     TicketEmail.objects.filter(pk=email.pk).exclude(status=TicketEmail.Status.SENT).update(

@@ -6,8 +6,8 @@ from django.db import transaction
 
 from tickets.models import DONE_STATUSES, MessageKind, Status, Ticket, TicketMessage
 from tickets.services.email import email_queue, reply_body
-from tickets.services.sla import sla_refresh
-from tickets.services.tickets import SLA_FIELDS, ticket_update
+from tickets.services.sla import SLA_FIELDS, sla_refresh
+from tickets.services.tickets import ticket_update
 
 STAFF_KINDS = (MessageKind.REPLY, MessageKind.NOTE)
 

@@ -143,3 +143,24 @@ def sla_backfill(connection, targets: dict | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(SLA_BACKFILL_SQL.replace("{values}", ", ".join(values)), params)  # noqa: S608 (placeholders)
         return cursor.rowcount
+
+
+SLA_FIELDS = (
+    "resolution_clock_at",
+    "first_response_due_at",
+    "resolution_due_at",
+    "sla_due_at",
+    "sla_warn_at",
+    "sla_breached",
+)
+
+
+def sla_refresh_many(rows: list[tuple[int, str]], status: str, now: datetime) -> None:
+    """After a bulk move of (id, old status) rows to ``status``: the same rule as one by one (reopened tickets
+    restart the resolution clock), written with one bulk update."""
+    targets = sla_targets()
+    reopened = {pk for pk, old in rows if old in DONE_STATUSES and status not in DONE_STATUSES}
+    tickets = list(Ticket.objects.filter(pk__in=[pk for pk, _ in rows]))
+    for ticket in tickets:
+        sla_refresh(ticket, targets=targets, restart_resolution_at=now if ticket.pk in reopened else None)
+    Ticket.objects.bulk_update(tickets, SLA_FIELDS, batch_size=1000)

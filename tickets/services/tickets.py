@@ -5,13 +5,12 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from tickets.classifier import Classification, classify
 from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
-from tickets.services.email import confirmation_body, email_queue, resolved_body
-from tickets.services.sla import sla_refresh, sla_targets
+from tickets.services.email import confirmation_body, email_queue, email_resolved
+from tickets.services.sla import sla_refresh
 from tickets.services.tracking import tracking_issue
 
 # What an update may change; every change is written to the history (who, when, from, to).
@@ -174,7 +173,7 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
     locked.save()
     TicketEvent.objects.bulk_create(events)
     if locked.status == Status.RESOLVED and old_status not in DONE_STATUSES:
-        _notify_resolved([locked])
+        email_resolved([locked])
     return locked
 
 
@@ -187,13 +186,6 @@ def _due_times(ticket: Ticket) -> str:
         for t in (ticket.first_response_due_at, ticket.resolution_due_at)
     )
     return f"first reply by {first}, resolved by {resolution}"
-
-
-def _notify_resolved(tickets: Iterable[Ticket]) -> None:
-    """Resolving a ticket tells its submitter, by email, like a reply."""
-    for ticket in tickets:
-        if ticket.submitter_email:
-            email_queue(ticket=ticket, subject=f"Resolved: {ticket.title}", body=resolved_body(ticket))
 
 
 def _text(value) -> str:
@@ -210,63 +202,6 @@ def ticket_version(ticket: Ticket) -> str:
 
 def ticket_change_status(*, ticket: Ticket, status: str, actor: User = None) -> Ticket:
     return ticket_update(ticket=ticket, data={"status": status}, actor=actor)
-
-
-@transaction.atomic
-def ticket_bulk_change_status(*, ticket_ids: Iterable[int], status: Status, actor: User = None) -> int:
-    """Move many tickets to one status in a few statements; returns how many changed."""
-    status = Status(status)
-    rows = list(
-        Ticket.objects.select_for_update()
-        .filter(pk__in=list(ticket_ids))
-        .exclude(status=status)
-        .order_by("pk")
-        .values_list("pk", "status")
-    )
-    if not rows:
-        return 0
-    now = timezone.now()
-    if status in DONE_STATUSES:
-        # Keep the first resolution time when moving between resolved and closed.
-        resolved_at = Case(When(status__in=DONE_STATUSES, then=F("resolved_at")), default=Value(now))
-    else:
-        resolved_at = Value(None)
-    Ticket.objects.filter(pk__in=[pk for pk, _ in rows]).update(status=status, updated_at=now, resolved_at=resolved_at)
-    _refresh_sla_of_many(rows, status, now)
-    if status == Status.RESOLVED:
-        newly_resolved = [pk for pk, old in rows if old not in DONE_STATUSES]
-        _notify_resolved(Ticket.objects.filter(pk__in=newly_resolved).exclude(submitter_email=""))
-    TicketEvent.objects.bulk_create(
-        TicketEvent(
-            ticket_id=pk,
-            actor=_user(actor),
-            field=TicketEvent.Field.STATUS,
-            old_value=old,
-            new_value=status,
-            created_at=now,
-        )
-        for pk, old in rows
-    )
-    return len(rows)
-
-
-SLA_FIELDS = (
-    "resolution_clock_at",
-    "first_response_due_at",
-    "resolution_due_at",
-    "sla_due_at",
-    "sla_warn_at",
-    "sla_breached",
-)
-
-
-def _refresh_sla_of_many(rows: list[tuple[int, str]], status: str, now) -> None:
-    """After a bulk status move: the same SLA rule as one by one (reopened tickets restart the resolution clock)."""
-    targets, reopened = sla_targets(), {pk for pk, old in rows if old in DONE_STATUSES and status not in DONE_STATUSES}
-    tickets = list(Ticket.objects.filter(pk__in=[pk for pk, _ in rows]))
-    for ticket in tickets:
-        sla_refresh(ticket, targets=targets, restart_resolution_at=now if ticket.pk in reopened else None)
-    Ticket.objects.bulk_update(tickets, SLA_FIELDS, batch_size=1000)
 
 
 @transaction.atomic

@@ -40,3 +40,13 @@ def test_accepts_what_a_sloppy_server_sends(text, expected):
 def test_refuses_anything_outside_the_label_set(text):
     with pytest.raises(InvalidAnswer):
         parse_answer(text)
+
+
+def test_the_prompt_defines_every_label_and_asks_for_exactly_the_label_sets():
+    from tickets.classifier.prompts import RESPONSE_SCHEMA, SYSTEM_PROMPT
+    from tickets.models import Category, Priority
+
+    for label in (*Category.values, *Priority.values):
+        assert f"- {label}: " in SYSTEM_PROMPT
+    assert RESPONSE_SCHEMA["properties"]["category"]["enum"] == list(Category.values)
+    assert RESPONSE_SCHEMA["properties"]["priority"]["enum"] == list(Priority.values)

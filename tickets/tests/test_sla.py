@@ -122,10 +122,10 @@ def test_the_sql_backfill_gives_what_python_gives():
     expected = []
     for ticket in shapes:
         services.sla_refresh(ticket)
-        expected.append([getattr(ticket, f) for f in services.tickets.SLA_FIELDS])
-    Ticket.objects.update(**dict.fromkeys(services.tickets.SLA_FIELDS[:-1]), sla_breached=False)
+        expected.append([getattr(ticket, f) for f in services.sla.SLA_FIELDS])
+    Ticket.objects.update(**dict.fromkeys(services.sla.SLA_FIELDS[:-1]), sla_breached=False)
     assert services.sla_backfill(connection) == len(shapes)
-    got = [[getattr(t, f) for f in services.tickets.SLA_FIELDS] for t in Ticket.objects.order_by("pk")]
+    got = [[getattr(t, f) for f in services.sla.SLA_FIELDS] for t in Ticket.objects.order_by("pk")]
     assert got == expected
 
 
