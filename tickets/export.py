@@ -1,19 +1,14 @@
-"""CSV export of any size: streamed from the database, memory flat however many rows.
+"""CSV export of any size: streamed from the database, memory flat however many rows (``tickets.db.csv_rows``:
+COPY on PostgreSQL, the csv module elsewhere, the same columns and quoting)."""
 
-On PostgreSQL the rows come from ``COPY ... TO STDOUT`` (the server writes the CSV); elsewhere from a
-server-side cursor through the csv module. Both produce the same columns and quoting.
-"""
-
-import csv
-import io
 import re
 from collections.abc import Iterator
 
-from django.db import connections
 from django.db.models import Case, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from tickets.db import csv_rows
 from tickets.models import TICKET_FIELDS, Ticket
 from tickets.services.sla import STATES as SLA_STATES
 from tickets.services.sla import sla_filter
@@ -30,7 +25,6 @@ FREE_TEXT_COLUMNS = ("title", "description", "submitter_email")
 FORMULA_GUARD_PATTERN = r"^'*[=+@\t\r-]"
 _GUARDED = re.compile(r"^'+[=+@\t\r-]")
 UTF8_BOM = "\ufeff".encode()  # lets spreadsheet programs detect UTF-8
-CHUNK_ROWS = 2000
 
 
 def _export_values(queryset: QuerySet[Ticket]) -> QuerySet:
@@ -59,38 +53,6 @@ def unguard(value: str) -> str:
 
 def export_csv(queryset: QuerySet[Ticket]) -> Iterator[bytes]:
     """The tickets of ``queryset`` (filters and order kept) as UTF-8 CSV chunks, header first."""
-    values = _export_values(queryset)
-    connection = connections[values.db]
     yield UTF8_BOM
-    if connection.vendor == "postgresql":
-        yield from _copy_csv(connection, values)
-    else:
-        yield from _python_csv(values)
-
-
-def _copy_csv(connection, values: QuerySet) -> Iterator[bytes]:
-    import psycopg
-
-    sql, params = values.query.sql_with_params()
-    connection.ensure_connection()
-    raw = connection.connection
-    # COPY takes no bind parameters: psycopg's client-side binding quotes them safely into the statement.
-    query = psycopg.ClientCursor(raw).mogrify(sql, params)
-    header = ",".join(EXPORT_COLUMNS) + "\n"
-    yield header.encode()
-    with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:  # noqa: S608
-        for chunk in copy:
-            yield bytes(chunk)
-
-
-def _python_csv(values: QuerySet) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for n, row in enumerate(values.iterator(chunk_size=CHUNK_ROWS), start=1):
-        writer.writerow(["" if v is None else v.isoformat(sep=" ") if hasattr(v, "isoformat") else v for v in row])
-        if n % CHUNK_ROWS == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
+    yield (",".join(EXPORT_COLUMNS) + "\n").encode()
+    yield from csv_rows(_export_values(queryset))

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from tickets.db import counters_kept, median
 from tickets.filters import TicketFilter
 from tickets.models import (
     AI_KEPT,
@@ -43,14 +43,9 @@ def ticket_thread(ticket: Ticket, *, public: bool) -> list[TicketMessage]:
     return list(messages.filter(kind__in=PUBLIC_KINDS) if public else messages)
 
 
-def _counters_kept() -> bool:
-    """PostgreSQL keeps tickets_ticketcount exact with triggers; elsewhere (SQLite for `make run`) we count rows."""
-    return connection.vendor == "postgresql"
-
-
 def ticket_stats() -> dict[str, Any]:
     """Totals, open tickets, average per day and both breakdowns: two small queries at any table size."""
-    if _counters_kept():
+    if counters_kept():
         source, count = TicketCount.objects.all(), lambda condition=None: Sum("n", filter=condition, default=0)
     else:
         source, count = Ticket.objects.all(), lambda condition=None: Count("id", filter=condition)
@@ -82,7 +77,7 @@ def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> t
     if filters.get("sla"):
         # A state depends on the clock: counted up to the cap, like a search.
         return capped_count(queryset, SEARCH_COUNT_CAP)
-    if not search and not filters.get("assignee") and _counters_kept():
+    if not search and not filters.get("assignee") and counters_kept():
         labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
         return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True
     if not search:
@@ -176,37 +171,18 @@ def open_by_assignee() -> list[tuple[str, int]]:
     return [*result, ("", counts.get(None, 0))]
 
 
-class _Median(Aggregate):
-    """PostgreSQL's exact median in one pass: percentile_cont(0.5) WITHIN GROUP (ORDER BY ...)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
-
-
 def median_resolution_time(*, days: int = 90) -> timedelta | None:
     """Median time from creation to resolution of tickets resolved in the last ``days`` days."""
     resolved = Ticket.objects.filter(
         resolved_at__isnull=False, resolved_at__gte=timezone.now() - timedelta(days=days)
     ).annotate(duration=ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()))
     # On PostgreSQL served by ticket_resolved_idx (resolved_at, created_at) without touching the table.
-    return _median(resolved, "duration")
-
-
-def _median(queryset: QuerySet, field: str) -> timedelta | None:
-    """The exact median of a duration: one percentile_cont on PostgreSQL, the middle rows elsewhere (SQLite)."""
-    if connection.vendor == "postgresql":
-        return queryset.order_by().aggregate(median=_Median(field))["median"]
-    count = queryset.count()
-    if not count:
-        return None
-    values = list(queryset.order_by(field).values_list(field, flat=True)[(count - 1) // 2 : count // 2 + 1])
-    return sum(values, timedelta()) / len(values)
+    return median(resolved, "duration")
 
 
 def ai_agreement_by_category() -> dict[str, dict[str, Any]]:
     """Per final category: how many tickets the AI labelled, and how often staff kept both of its labels."""
-    if _counters_kept():
+    if counters_kept():
         rows = (
             TicketCount.objects.exclude(ai="none")
             .values("category")
@@ -254,7 +230,7 @@ def sla_dashboard(*, days: int = 30) -> dict[str, Any]:
     )
     return {
         "sla_compliance": compliance,
-        "median_first_response": _median(replied, "wait"),
+        "median_first_response": median(replied, "wait"),
         "breaching_now": Ticket.objects.filter(sla_due_at__lt=now).count(),
     }
 

@@ -1,9 +1,9 @@
 """A changelist paginator that never runs COUNT(*) over the whole table."""
 
 from django.core.paginator import Paginator
-from django.db import connections
 from django.utils.functional import cached_property
 
+from tickets.db import estimated_rows
 from tickets.selectors import SEARCH_COUNT_CAP, capped_count
 
 # Below this many rows an exact count is cheap, and always right.
@@ -22,14 +22,7 @@ class EstimatedCountPaginator(Paginator):
             return super().count
         if query.where:
             return capped_count(queryset, SEARCH_COUNT_CAP)[0]
-        connection = connections[queryset.db]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-                    [queryset.model._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row and row[0] >= EXACT_COUNT_BELOW:
-                return row[0]
+        estimate = estimated_rows(queryset.model)
+        if estimate is not None and estimate >= EXACT_COUNT_BELOW:
+            return estimate
         return super().count

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from tickets.db import is_postgresql
+
 ADVISORY_LOCK_CLASS = 0x4C4C4D  # "LLM": this module's namespace among advisory locks
 
 _process_slots: threading.BoundedSemaphore | None = None
@@ -50,7 +52,7 @@ def llm_slot() -> Iterator[bool]:
 
 def _take_shared_slot() -> int:
     """The number of the shared slot taken (1..N), -1 where there is no shared bound, 0 when all are taken."""
-    if connection.vendor != "postgresql":
+    if not is_postgresql():
         return -1  # SQLite (`make run`): one process, the per-process bound is the bound
     total = settings.CLASSIFIER_MAX_LLM_CALLS
     try:

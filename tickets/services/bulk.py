@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from tickets.db import copy_rows, is_postgresql
 from tickets.models import DONE_STATUSES, TICKET_FIELDS, Status, Ticket, TicketEvent
 from tickets.services.email import email_resolved
 from tickets.services.sla import sla_backfill, sla_refresh, sla_refresh_many, sla_targets
@@ -26,7 +27,7 @@ def ticket_bulk_load(*, tickets: Iterable, classified_by: str, progress=None) ->
     (old status, new status, when). The CHECK constraints still guard every row; the counters triggers
     still keep the stats exact. Returns how many tickets were loaded.
     """
-    if connection.vendor != "postgresql":
+    if not is_postgresql():
         return _orm_load(tickets, classified_by, progress)
     with connection.cursor() as cursor:
         # New ids are taken in one block; concurrent writers wait for this load to commit.
@@ -40,8 +41,8 @@ def ticket_bulk_load(*, tickets: Iterable, classified_by: str, progress=None) ->
                 events.append((next_id, "created", "", "open", t.created_at))
                 events.extend((next_id, "status", old, new, when) for old, new, when in t.history)
                 next_id += 1
-            _copy(cursor.cursor, "tickets_ticket", TICKET_COPY_COLUMNS, rows)
-            _copy(cursor.cursor, "tickets_ticketevent", EVENT_COPY_COLUMNS, events)
+            copy_rows(cursor.cursor, "tickets_ticket", TICKET_COPY_COLUMNS, rows)
+            copy_rows(cursor.cursor, "tickets_ticketevent", EVENT_COPY_COLUMNS, events)
             if progress is not None:
                 progress(len(rows))
         cursor.execute("SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), GREATEST(%s, 1))", [next_id - 1])
@@ -78,12 +79,6 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def _copy(raw_cursor, table: str, columns: tuple[str, ...], rows) -> None:
-    with raw_cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608 (constants)
-        for row in rows:
-            copy.write_row(row)
 
 
 @transaction.atomic

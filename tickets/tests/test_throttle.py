@@ -128,3 +128,50 @@ def test_ipv6_clients_are_counted_by_their_64(api_client, settings):
         "throttle_ticket_create_2001:db8:1:2::/64",
         "throttle_ticket_create_2001:db8:1:3::/64",
     }
+
+
+# The client's address, as the throttle counts it (project/clientip.py).
+
+
+def test_anonymous_create_is_throttled_per_address_with_retry_after(api_client, settings):
+    settings.API_THROTTLE_CREATE = "2/min"
+    payload = {"title": "t", "description": "d"}
+    assert api_client.post(URL, payload, REMOTE_ADDR="10.0.0.1").status_code == 201
+    assert api_client.post(URL, payload, REMOTE_ADDR="10.0.0.1").status_code == 201
+    limited = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.1")
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) > 0
+    assert api_client.post(URL, payload, REMOTE_ADDR="10.0.0.2").status_code == 201
+    assert Ticket.objects.count() == 3
+
+
+def test_forwarded_for_is_ignored_unless_proxies_are_trusted(api_client, settings):
+    settings.API_THROTTLE_CREATE = "1/min"
+    payload = {"title": "t", "description": "d"}
+    first = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="1.1.1.1")
+    spoofed = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="2.2.2.2")
+    assert (first.status_code, spoofed.status_code) == (201, 429)
+
+
+def test_trusted_proxy_count_makes_forwarded_for_the_client_address(api_client, settings):
+    settings.API_THROTTLE_CREATE = "1/min"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.TRUSTED_PROXIES = ["10.0.0.9"]
+    payload = {"title": "t", "description": "d"}
+    a = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="1.1.1.1")
+    b = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="2.2.2.2")
+    a_again = api_client.post(URL, payload, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="1.1.1.1")
+    assert (a.status_code, b.status_code, a_again.status_code) == (201, 201, 429)
+
+
+def test_a_client_that_bypasses_the_proxy_cannot_choose_its_address(api_client, settings):
+    settings.API_THROTTLE_CREATE = "1/min"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.TRUSTED_PROXIES = ["10.0.0.0/30"]
+    payload = {"title": "t", "description": "d"}
+    # 10.0.0.77 talks to gunicorn directly: its X-Forwarded-For is dropped, it is counted as itself.
+    statuses = [
+        api_client.post(URL, payload, REMOTE_ADDR="10.0.0.77", HTTP_X_FORWARDED_FOR=f"1.1.1.{i}").status_code
+        for i in range(3)
+    ]
+    assert statuses == [201, 429, 429]

@@ -1,0 +1,94 @@
+"""Where Cootrack uses PostgreSQL's own strengths, each beside the plain fallback `make run`'s SQLite gets.
+
+Callers ask these functions and never test the database vendor themselves:
+- counters_kept: trigger-kept label counters (tickets_ticketcount) stand in for COUNT(*) scans;
+- median: percentile_cont in one pass, or the middle rows;
+- estimated_rows: the planner's row estimate of a table, or None (count it);
+- csv_rows: COPY ... TO STDOUT streams a query as CSV, or a server-side cursor through the csv module;
+- copy_rows: COPY ... FROM STDIN for bulk loads (PostgreSQL only: callers load through the ORM elsewhere).
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+
+from django.db import connection, connections
+from django.db.models import Aggregate, DurationField, QuerySet
+
+CSV_CHUNK_ROWS = 2000
+
+
+def is_postgresql(alias: str = "default") -> bool:
+    return connections[alias].vendor == "postgresql"
+
+
+def counters_kept() -> bool:
+    """PostgreSQL keeps tickets_ticketcount exact with triggers; elsewhere (SQLite for `make run`) rows are counted."""
+    return is_postgresql()
+
+
+class _Median(Aggregate):
+    """PostgreSQL's exact median in one pass: percentile_cont(0.5) WITHIN GROUP (ORDER BY ...)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def median(queryset: QuerySet, field: str) -> timedelta | None:
+    """The exact median of a duration over ``queryset``; None when it is empty."""
+    if is_postgresql(queryset.db):
+        return queryset.order_by().aggregate(median=_Median(field))["median"]
+    count = queryset.count()
+    if not count:
+        return None
+    values = list(queryset.order_by(field).values_list(field, flat=True)[(count - 1) // 2 : count // 2 + 1])
+    return sum(values, timedelta()) / len(values)
+
+
+def estimated_rows(model) -> int | None:
+    """PostgreSQL's estimate of a table's rows (pg_class.reltuples, kept by ANALYZE); None elsewhere."""
+    if not is_postgresql():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", [model._meta.db_table])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def csv_rows(values: QuerySet) -> Iterator[bytes]:
+    """The rows of a ``values_list`` queryset as CSV chunks (no header), memory flat however many rows."""
+    db = connections[values.db]
+    if db.vendor != "postgresql":
+        yield from _python_csv(values)
+        return
+    import psycopg
+
+    sql, params = values.query.sql_with_params()
+    db.ensure_connection()
+    raw = db.connection
+    # COPY takes no bind parameters: psycopg's client-side binding quotes them safely into the statement.
+    query = psycopg.ClientCursor(raw).mogrify(sql, params)
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:  # noqa: S608
+        for chunk in copy:
+            yield bytes(chunk)
+
+
+def _python_csv(values: QuerySet) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for n, row in enumerate(values.iterator(chunk_size=CSV_CHUNK_ROWS), start=1):
+        writer.writerow(["" if v is None else v.isoformat(sep=" ") if hasattr(v, "isoformat") else v for v in row])
+        if n % CSV_CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def copy_rows(raw_cursor, table: str, columns: Iterable[str], rows: Iterable) -> None:
+    """COPY rows into a table (PostgreSQL): the fastest way in."""
+    with raw_cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608 (constants)
+        for row in rows:
+            copy.write_row(row)
