@@ -39,6 +39,14 @@ def create(priority="critical", **extra) -> Ticket:
 
 
 def test_the_defaults_shipped_in_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tickets.migrations.0013_sla")
+    SLAPolicy.objects.all().delete()  # what the migration finds on a new install
+    with connection.schema_editor() as editor:
+        migration.create_policies_and_backfill(apps, editor)
     policies = {p.priority: (p.first_response_minutes, p.resolution_minutes) for p in SLAPolicy.objects.all()}
     assert policies == {"critical": (60, 240), "high": (240, 1440), "medium": (480, 4320), "low": (1440, 10080)}
 
