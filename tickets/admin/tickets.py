@@ -23,7 +23,7 @@ from tickets.admin.resources import TicketResource
 from tickets.admin.transfer import TicketTransferMixin
 from tickets.admin.work import TicketWorkMixin
 from tickets.filters import search_tickets
-from tickets.models import NEWEST_FIRST, PAGE_SIZE, Priority, Status, Ticket, TicketEvent
+from tickets.models import NEWEST_FIRST, PAGE_SIZE, TICKET_FIELDS, Priority, Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
 
 STATUS_COLOURS = dict(zip(Status.values, ("info", "warning", "success", "default"), strict=True))
@@ -98,14 +98,9 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         "assign_to",
         "classify_with_ai",
     ]
+    # Staff edit the text, labels, status and owner; every other column is the application's to write.
     readonly_fields = [
-        "created_at",
-        "updated_at",
-        "resolved_at",
-        "ai_category",
-        "ai_priority",
-        "ai_confidence",
-        "classified_by",
+        *(name for name in TICKET_FIELDS if name not in {"id", *services.UPDATABLE_FIELDS}),
         "ai_agreement",
         "first_response_at",
         "first_response_due_at",
