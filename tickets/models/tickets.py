@@ -148,7 +148,13 @@ class Ticket(models.Model):
             models.Index("category", models.F("created_at").desc(), name="ticket_category_newest_idx"),
             models.Index("status", "priority", models.F("created_at").desc(), name="ticket_status_prio_newest_idx"),
             # SLA: tickets with a deadline pending, most urgent first; and the ones that missed a target.
-            models.Index(fields=["sla_due_at"], condition=Q(sla_due_at__isnull=False), name="ticket_sla_due_idx"),
+            # Read in order by "most urgent first" (ordering=due), so a state filter stops at the first page.
+            models.Index(
+                models.F("sla_due_at").asc(nulls_last=True),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="ticket_most_urgent_idx",
+            ),
             models.Index(fields=["resolved_at"], condition=Q(sla_breached=True), name="ticket_sla_breached_idx"),
             # The dashboard's open tickets per agent, from the index alone.
             models.Index("status", "assignee", name="ticket_status_assignee_idx"),
