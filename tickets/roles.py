@@ -8,7 +8,7 @@ AGENT = "Support agent"
 MANAGER = "Manager"
 DASHBOARD_PERMISSION = "tickets.view_dashboard"
 
-AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent"]
+AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse"]
 MANAGER_PERMISSIONS = [
     *AGENT_PERMISSIONS,
     "delete_ticket",
@@ -18,6 +18,9 @@ MANAGER_PERMISSIONS = [
     "view_auditentry",
     "view_slapolicy",
     "change_slapolicy",
+    "add_cannedresponse",
+    "change_cannedresponse",
+    "delete_cannedresponse",
 ]
 
 

@@ -26,6 +26,12 @@ UNFOLD = {
                         "permission": lambda request: request.user.has_perm("tickets.view_ticket"),
                     },
                     {
+                        "title": "Canned responses",
+                        "icon": "quickreply",
+                        "link": reverse_lazy("admin:tickets_cannedresponse_changelist"),
+                        "permission": lambda request: request.user.has_perm("tickets.view_cannedresponse"),
+                    },
+                    {
                         "title": "SLA policies",
                         "icon": "timer",
                         "link": reverse_lazy("admin:tickets_slapolicy_changelist"),

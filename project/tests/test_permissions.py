@@ -29,6 +29,7 @@ TABLE = [
     ("GET", "/api/session/", None, (200, 200, 200, 200, 200)),
     ("GET", "/api/agents/", None, (401, 403, 200, 200, 200)),
     ("GET", "/api/meta/", None, (200, 200, 200, 200, 200)),
+    ("GET", f"/api/canned-responses/?ticket={T}", None, (401, 403, 200, 200, 200)),
     ("GET", f"/api/tickets/{T}/messages/", None, (401, 403, 200, 200, 200)),
     ("POST", f"/api/tickets/{T}/messages/", {"kind": "note", "body": "x"}, (401, 403, 201, 201, 201)),
     # The tracking link's token is the credential: whoever holds it, logged in or not, and nobody else.
@@ -50,6 +51,7 @@ TABLE = [
     ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/tickets/importjob/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/tickets/slapolicy/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/tickets/cannedresponse/", None, (302, 403, 200, 200, 200)),
     ("GET", "/admin/auth/user/", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/axes/accessattempt/", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/auth/group/", None, (302, 403, 403, 403, 200)),

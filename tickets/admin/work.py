@@ -16,7 +16,7 @@ from unfold.decorators import action, display
 
 from tickets import selectors, services
 from tickets.api.serializers import active_staff
-from tickets.models import MessageKind, Ticket
+from tickets.models import MessageKind, Status, Ticket
 
 SLA_COLOURS = {"ok": "success", "due_soon": "warning", "breached": "danger", "met": "info"}
 SLA_LABELS = {"ok": "On track", "due_soon": "Due soon", "breached": "Breached", "met": "Met"}
@@ -93,6 +93,9 @@ class TicketWorkMixin:
             texts = [m for ms in getattr(error, "message_dict", {"body": error.messages}).values() for m in ms]
             self.message_user(request, "Nothing was added: " + " ".join(texts), messages.ERROR)
             return HttpResponseRedirect(change_page)
+        then = request.POST.get("set_status", "")
+        if kind == MessageKind.REPLY and then in Status.values and then != ticket.status:
+            services.ticket_change_status(ticket=ticket, status=then, actor=request.user)  # the canned reply's move
         sent = " It will be emailed to the submitter." if kind == MessageKind.REPLY and ticket.submitter_email else ""
         noun = "Reply" if kind == MessageKind.REPLY else "Internal note"
         self.message_user(request, f"{noun} added.{sent}", messages.SUCCESS)
@@ -106,6 +109,7 @@ class TicketWorkMixin:
             "thread": selectors.ticket_thread(ticket, public=False),
             "thread_ticket": ticket,
             "can_write": self.has_change_permission(request, ticket),
+            "canned": services.canned_for(ticket, agent=request.user),
         }
 
     # --- bulk actions ----------------------------------------------------------------------------

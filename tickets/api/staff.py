@@ -1,11 +1,17 @@
-"""Staff members a ticket can be assigned to (for the React list's assignee menu)."""
+"""Staff-side lists: who a ticket can be assigned to, and the canned responses agents reply with."""
 
-from drf_spectacular.utils import extend_schema
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tickets import services
 from tickets.api.permissions import CanSeeStaff
 from tickets.api.serializers import UserRefSerializer, active_staff
+from tickets.models import CannedResponse, Ticket
 
 
 class AgentListView(APIView):
@@ -14,3 +20,41 @@ class AgentListView(APIView):
     @extend_schema(responses={200: UserRefSerializer(many=True)})
     def get(self, request):
         return Response(UserRefSerializer(active_staff(), many=True).data)
+
+
+class CannedResponseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField(help_text="Filled in for ?ticket=<id> (placeholders replaced), else as written.")
+    category = serializers.CharField(allow_blank=True)
+    set_status = serializers.CharField(allow_blank=True, help_text="The status the ticket moves to once sent.")
+
+
+class CanSeeCanned(IsAdminUser):
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and request.user.has_perm("tickets.view_cannedresponse")
+
+
+class CannedResponseListView(APIView):
+    """The canned responses, for a ticket when ``?ticket=<id>`` names one (its category's first)."""
+
+    permission_classes = [CanSeeCanned]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("ticket", int, required=False, description="Fill the bodies in for it.")],
+        responses={200: CannedResponseSerializer(many=True)},
+    )
+    def get(self, request):
+        ticket_id = request.query_params.get("ticket", "")
+        if ticket_id:
+            if not ticket_id.isdigit() or len(ticket_id) > 18:
+                raise ValidationError({"ticket": ["A ticket id is a number."]})
+            ticket = get_object_or_404(Ticket, pk=int(ticket_id))
+            pairs = services.canned_for(ticket, agent=request.user)
+        else:
+            pairs = [(r, r.body) for r in CannedResponse.objects.all()]
+        data = [
+            {"id": r.pk, "title": r.title, "body": body, "category": r.category, "set_status": r.set_status}
+            for r, body in pairs
+        ]
+        return Response(CannedResponseSerializer(data, many=True).data)

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from tickets.api.meta import MetaView
-from tickets.api.staff import AgentListView
+from tickets.api.staff import AgentListView, CannedResponseListView
 from tickets.api.track import TrackedMessageView, TrackedTicketView
 from tickets.api.views import TicketViewSet
 
@@ -16,6 +16,7 @@ urlpatterns = [
     *router.urls,
     path("agents/", AgentListView.as_view(), name="agents"),
     path("meta/", MetaView.as_view(), name="meta"),
+    path("canned-responses/", CannedResponseListView.as_view(), name="canned-responses"),
     path(TRACK, TrackedTicketView.as_view(), name="track"),
     path(f"{TRACK}messages/", TrackedMessageView.as_view(), name="track-messages"),
 ]

@@ -4,7 +4,7 @@ from tickets.models.audit import AuditAction, AuditEntry
 from tickets.models.counts import RateCounter, TicketCount
 from tickets.models.events import EventField, TicketEvent
 from tickets.models.imports import ImportJob, ImportState
-from tickets.models.messages import PUBLIC_KINDS, EmailStatus, MessageKind, TicketEmail, TicketMessage
+from tickets.models.messages import PUBLIC_KINDS, CannedResponse, EmailStatus, MessageKind, TicketEmail, TicketMessage
 from tickets.models.sla import SLAPolicy
 from tickets.models.tickets import (
     AI_KEPT,
@@ -31,6 +31,7 @@ __all__ = [
     "TITLE_MAX_LENGTH",
     "AuditAction",
     "AuditEntry",
+    "CannedResponse",
     "Category",
     "EmailStatus",
     "MessageKind",

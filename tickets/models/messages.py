@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from tickets.models.tickets import DESCRIPTION_MAX_LENGTH, Ticket
+from tickets.models.tickets import DESCRIPTION_MAX_LENGTH, Category, Status, Ticket
 from tickets.validators import validate_storable_text
 
 
@@ -80,3 +80,30 @@ class TicketEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.to} ({self.status})"
+
+
+class CannedResponse(models.Model):
+    """A reply agents send again and again. Its body may name {ticket_id}, {ticket_title}, {agent_name} and
+    {submitter_email}; nothing else in it is ever interpreted (services/canned.py)."""
+
+    title = models.CharField(max_length=120, unique=True)
+    body = models.TextField(validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH), validate_storable_text])
+    category = models.CharField(
+        max_length=16, choices=Category.choices, blank=True, help_text="Offered first on tickets of this category."
+    )
+    set_status = models.CharField(
+        "status after sending",
+        max_length=16,
+        choices=Status.choices,
+        blank=True,
+        help_text="Optional: the ticket moves to this status when the reply is sent.",
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="cannedresponse_body_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,6 +5,7 @@ One module per topic, every public name re-exported here, so callers write ``ser
 
 from tickets.services.audit import audit_import, audit_record
 from tickets.services.bulk import ticket_bulk_change_status, ticket_bulk_load, ticket_bulk_seed_work
+from tickets.services.canned import canned_for, canned_render
 from tickets.services.email import email_retry, email_send
 from tickets.services.imports import import_job_confirm, import_job_finish, import_job_progress, import_job_start
 from tickets.services.messages import message_add
@@ -29,6 +30,8 @@ __all__ = [
     "StaleTicket",
     "audit_import",
     "audit_record",
+    "canned_for",
+    "canned_render",
     "email_retry",
     "email_send",
     "import_job_confirm",
