@@ -21,21 +21,34 @@ class StaffModelPermissions(DjangoModelPermissions):
         return IsAdminUser().has_permission(request, view) and super().has_permission(request, view)
 
 
-class CanViewDashboard(IsAdminUser):
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and request.user.has_perm(DASHBOARD_PERMISSION)
+class StaffWith(IsAdminUser):
+    """Staff holding ``permission`` (for writes, ``write_permission`` when one is set)."""
 
-
-class CanWorkTickets(IsAdminUser):
-    """A ticket's thread: reading needs view_ticket, writing a reply or note change_ticket."""
+    permission: str
+    write_permission: str | None = None
 
     def has_permission(self, request, view):
-        needed = "tickets.view_ticket" if request.method in SAFE_METHODS else "tickets.change_ticket"
+        writes = request.method not in SAFE_METHODS and self.write_permission
+        needed = self.write_permission if writes else self.permission
         return super().has_permission(request, view) and request.user.has_perm(needed)
 
 
-class CanSeeStaff(IsAdminUser):
+class CanViewDashboard(StaffWith):
+    permission = DASHBOARD_PERMISSION
+
+
+class CanWorkTickets(StaffWith):
+    """A ticket's thread: reading needs view_ticket, writing a reply or note change_ticket."""
+
+    permission = "tickets.view_ticket"
+    write_permission = "tickets.change_ticket"
+
+
+class CanSeeStaff(StaffWith):
     """The list of staff to assign tickets to: anyone who may view tickets."""
 
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and request.user.has_perm("tickets.view_ticket")
+    permission = "tickets.view_ticket"
+
+
+class CanSeeCanned(StaffWith):
+    permission = "tickets.view_cannedresponse"

@@ -4,12 +4,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tickets import services
-from tickets.api.permissions import CanSeeStaff
+from tickets.api.permissions import CanSeeCanned, CanSeeStaff
 from tickets.api.serializers import UserRefSerializer, active_staff
 from tickets.models import CannedResponse, Ticket
 
@@ -28,11 +27,6 @@ class CannedResponseSerializer(serializers.Serializer):
     body = serializers.CharField(help_text="Filled in for ?ticket=<id> (placeholders replaced), else as written.")
     category = serializers.CharField(allow_blank=True)
     set_status = serializers.CharField(allow_blank=True, help_text="The status the ticket moves to once sent.")
-
-
-class CanSeeCanned(IsAdminUser):
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and request.user.has_perm("tickets.view_cannedresponse")
 
 
 class CannedResponseListView(APIView):

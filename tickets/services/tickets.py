@@ -157,7 +157,8 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
         reopened = old_status in DONE_STATUSES and locked.status not in DONE_STATUSES
         before = _due_times(locked)
         sla_refresh(locked, restart_resolution_at=now if reopened else None)
-        if locked.priority != old_priority and _due_times(locked) != before:
+        after = _due_times(locked)
+        if locked.priority != old_priority and after != before:
             why = f"priority {old_priority} -> {locked.priority}"
             events.append(
                 TicketEvent(
@@ -165,7 +166,7 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
                     actor=_user(actor),
                     field=TicketEvent.Field.SLA,
                     old_value=before,
-                    new_value=f"{_due_times(locked)} ({why})",
+                    new_value=f"{after} ({why})",
                 )
             )
 
