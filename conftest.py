@@ -33,17 +33,19 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _isolated_classifier_state(settings):
-    """Each test starts with a closed circuit breaker and an empty cache (login lockouts)."""
+    """Each test starts with closed circuit breakers and an empty cache (login lockouts)."""
     from django.core.cache import cache
 
-    from tickets.classifier import client
+    from tickets.classifier import client, drafts
     from tickets.classifier.service import breaker
 
     breaker.reset()
+    drafts.breaker.reset()
     client._schema_refused.clear()
     cache.clear()
     yield
     breaker.reset()
+    drafts.breaker.reset()
 
 
 @pytest.fixture

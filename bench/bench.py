@@ -46,6 +46,9 @@ CASES = [
     ("filter unassigned + open", "GET", "/api/tickets/?assignee=none&status=open", 30, "token"),
     ("ticket thread (messages)", "GET", "/api/tickets/{ticket}/messages/", 30, "token"),
     ("filter sla=breached, most urgent first", "GET", "/api/tickets/?sla=breached&ordering=due", 60, "token"),
+    ("similar tickets", "GET", "/api/tickets/{ticket}/similar/", 50, "token"),
+    ("canned responses for a ticket", "GET", "/api/canned-responses/?ticket={ticket}", 30, "token"),
+    ("suggest a reply (no LLM: best canned)", "POST", "/api/tickets/{ticket}/suggest-reply/", 50, "token"),
     ("stats", "GET", "/api/tickets/stats/", 15, "token"),
     ("classify (local model)", "POST", "/api/tickets/classify/", 20, None),
     ("admin changelist", "GET", "/admin/tickets/ticket/", 150, "session"),
@@ -167,7 +170,8 @@ def prepare_work(env) -> int:
         for table in ("tickets_ticket", "tickets_ticketmessage"):
             conn.execute(f"VACUUM (ANALYZE) {table}")
     script = (
-        "from tickets.models import TicketMessage;"
+        "from tickets import services; from tickets.models import TicketMessage;"
+        "services.canned_add_starters();"
         "print(TicketMessage.objects.order_by('-ticket_id').values_list('ticket_id', flat=True).first())"
     )
     return int(manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1])

@@ -5,16 +5,22 @@ Callers ask these functions and never test the database vendor themselves:
 - median: percentile_cont in one pass, or the middle rows;
 - estimated_rows: the planner's row estimate of a table, or None (count it);
 - csv_rows: COPY ... TO STDOUT streams a query as CSV, or a server-side cursor through the csv module;
-- copy_rows: COPY ... FROM STDIN for bulk loads (PostgreSQL only: callers load through the ORM elsewhere).
+- copy_rows: COPY ... FROM STDIN for bulk loads (PostgreSQL only: callers load through the ORM elsewhere);
+- nearest_titles: a trigram index read in distance order (pg_trgm's GiST, ``<->``), or trigrams counted in Python
+  over the newest tickets.
 """
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
+from django.contrib.postgres.search import TrigramDistance
 from django.db import connection, connections
-from django.db.models import Aggregate, DurationField, QuerySet
+from django.db.models import Aggregate, DurationField, QuerySet, Value
+
+from tickets.models import Ticket
 
 CSV_CHUNK_ROWS = 2000
 
@@ -92,3 +98,39 @@ def copy_rows(raw_cursor, table: str, columns: Iterable[str], rows: Iterable) ->
     with raw_cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608 (constants)
         for row in rows:
             copy.write_row(row)
+
+
+# How many of the nearest titles one lookup reads: enough to pick the resolved ones first among them.
+NEAREST_TITLES = 50
+# Without pg_trgm (SQLite, `make run`): compare with this many of the newest tickets.
+NEAREST_TITLES_SCAN = 5000
+
+
+def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, float]]:
+    """The ``NEAREST_TITLES`` tickets whose titles share the most trigrams with ``title``, nearest first, each with
+    its similarity (0 to 1, pg_trgm's measure). On PostgreSQL one GiST index scan that stops at the limit."""
+    tickets = Ticket.objects.exclude(pk=exclude_id).only("id", "title", "status", "created_at")
+    if is_postgresql():
+        rows = tickets.annotate(distance=TrigramDistance("title", Value(title))).order_by("distance")
+        return [(ticket, 1.0 - ticket.distance) for ticket in rows[:NEAREST_TITLES]]
+    wanted = trigrams(title)
+    scored = [
+        (ticket, similarity(wanted, trigrams(ticket.title))) for ticket in tickets.order_by("-id")[:NEAREST_TITLES_SCAN]
+    ]
+    return sorted(scored, key=lambda pair: -pair[1])[:NEAREST_TITLES]
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each lower-cased word padded with two spaces before and one after."""
+    grams = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

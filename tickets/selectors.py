@@ -10,7 +10,7 @@ from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F,
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from tickets.db import counters_kept, median
+from tickets.db import counters_kept, median, nearest_titles
 from tickets.filters import TicketFilter
 from tickets.models import (
     AI_KEPT,
@@ -41,6 +41,22 @@ def ticket_thread(ticket: Ticket, *, public: bool) -> list[TicketMessage]:
     """The ticket's messages, oldest first; ``public`` leaves out internal notes (what the submitter sees)."""
     messages = ticket.messages.select_related("author", "email").order_by("created_at", "id")
     return list(messages.filter(kind__in=PUBLIC_KINDS) if public else messages)
+
+
+SIMILAR_SHOWN = 5
+SIMILAR_MIN = 0.3  # pg_trgm's own default threshold for "similar"
+
+
+def similar_tickets(ticket: Ticket) -> list[tuple[Ticket, float]]:
+    """Up to five earlier tickets whose titles are most like this one's, resolved (or closed) ones first: an answer
+    that worked is worth more than a twin still open. Read from the nearest titles in the trigram index."""
+    near = [
+        (other, score)
+        for other, score in nearest_titles(ticket.title, exclude_id=ticket.pk)
+        if score >= SIMILAR_MIN and (other.created_at, other.pk) < (ticket.created_at, ticket.pk)
+    ]
+    near.sort(key=lambda pair: (pair[0].status not in DONE_STATUSES, -pair[1], -pair[0].pk))
+    return near[:SIMILAR_SHOWN]
 
 
 def ticket_stats() -> dict[str, Any]:

@@ -238,6 +238,8 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 CLASSIFIER_TIMEOUT_S = env.float("CLASSIFIER_TIMEOUT_S", default=4.0)
+# "Suggest a reply" in the admin: the agent waits for the draft, at most this long, then gets a canned response.
+DRAFT_TIMEOUT_S = env.float("DRAFT_TIMEOUT_S", default=10.0)
 # LLM calls in flight at once, in all processes together and in one process; past either the local model answers
 # at once, so slow LLM answers never hold every web worker (tickets/classifier/slots.py).
 CLASSIFIER_MAX_LLM_CALLS = env.int("CLASSIFIER_MAX_LLM_CALLS", default=2)

@@ -32,6 +32,8 @@ TABLE = [
     ("GET", f"/api/canned-responses/?ticket={T}", None, (401, 403, 200, 200, 200)),
     ("GET", f"/api/tickets/{T}/messages/", None, (401, 403, 200, 200, 200)),
     ("POST", f"/api/tickets/{T}/messages/", {"kind": "note", "body": "x"}, (401, 403, 201, 201, 201)),
+    ("GET", f"/api/tickets/{T}/similar/", None, (401, 403, 200, 200, 200)),
+    ("POST", f"/api/tickets/{T}/suggest-reply/", {}, (401, 403, 200, 200, 200)),
     # The tracking link's token is the credential: whoever holds it, logged in or not, and nobody else.
     ("GET", f"/api/track/{K}/", None, (200, 200, 200, 200, 200)),
     ("POST", f"/api/track/{K}/messages/", {"body": "x"}, (201, 201, 201, 201, 201)),
@@ -45,6 +47,7 @@ TABLE = [
     ("POST", f"/admin/tickets/ticket/{T}/set-status/", {"status": "resolved"}, (302, 403, 302, 302, 302)),
     ("POST", f"/admin/tickets/ticket/{T}/assign-me/", {}, (302, 403, 302, 302, 302)),
     ("POST", f"/admin/tickets/ticket/{T}/messages/", {"kind": "note", "body": "x"}, (302, 403, 302, 302, 302)),
+    ("POST", f"/admin/tickets/ticket/{T}/suggest-reply/", {}, (302, 403, 200, 200, 200)),
     ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200)),

@@ -4,7 +4,7 @@ conversation (the thread on the change page, with a box for a reply or an intern
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +20,12 @@ from tickets.models import MessageKind, Status, Ticket
 
 SLA_COLOURS = {"ok": "success", "due_soon": "warning", "breached": "danger", "met": "info"}
 SLA_LABELS = {"ok": "On track", "due_soon": "Due soon", "breached": "Breached", "met": "Met"}
+
+SUGGESTION_MESSAGES = {
+    "llm": "Draft by the AI: read and edit it before sending. Nothing is sent until you click Send reply.",
+    "canned": "No AI draft right now; here is the closest canned response, \u201c{title}\u201d.",
+    "none": "No AI draft right now, and no canned response fits this ticket: please write your own.",
+}
 
 
 def _back(request, default: str) -> HttpResponseRedirect:
@@ -66,6 +72,11 @@ class TicketWorkMixin:
         return [
             path("<int:pk>/assign-me/", view(require_POST(self.assign_me_view)), name="tickets_ticket_assign_me"),
             path("<int:pk>/messages/", view(require_POST(self.add_message_view)), name="tickets_ticket_add_message"),
+            path(
+                "<int:pk>/suggest-reply/",
+                view(require_POST(self.suggest_reply_view)),
+                name="tickets_ticket_suggest_reply",
+            ),
         ]
 
     def _ticket_to_change(self, request, pk) -> Ticket:
@@ -101,6 +112,15 @@ class TicketWorkMixin:
         self.message_user(request, f"{noun} added.{sent}", messages.SUCCESS)
         return HttpResponseRedirect(change_page + "#thread")
 
+    def suggest_reply_view(self, request, pk):
+        """JSON for the reply box: the AI's draft, else the closest canned response, else nothing. Never sends."""
+        ticket = self._ticket_to_change(request, pk)
+        suggestion = services.reply_suggest(ticket=ticket, agent=request.user)
+        title = suggestion.canned.title if suggestion.canned else ""
+        return JsonResponse(
+            {**suggestion.as_dict(), "message": SUGGESTION_MESSAGES[suggestion.source].format(title=title)}
+        )
+
     def thread_context(self, request, object_id) -> dict:
         ticket = Ticket.objects.filter(pk=object_id).first() if object_id and object_id.isdigit() else None
         if ticket is None:
@@ -110,6 +130,7 @@ class TicketWorkMixin:
             "thread_ticket": ticket,
             "can_write": self.has_change_permission(request, ticket),
             "canned": services.canned_for(ticket, agent=request.user),
+            "similar": selectors.similar_tickets(ticket),
         }
 
     # --- bulk actions ----------------------------------------------------------------------------

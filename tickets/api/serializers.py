@@ -178,3 +178,18 @@ class TrackedTicketSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     created_at = serializers.DateTimeField()
     messages = PublicMessageSerializer(many=True)
+
+
+class SimilarTicketSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    similarity = serializers.FloatField(help_text="How alike the titles are, 0 to 1 (trigrams shared).")
+
+
+class ReplySuggestionSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, help_text="Text for the reply box; empty when nothing fits.")
+    source = serializers.ChoiceField(["llm", "canned", "none"], help_text="The AI's draft, a canned response, or none.")
+    canned_id = serializers.IntegerField(allow_null=True)
+    set_status = serializers.CharField(allow_blank=True, help_text="The canned response's status after sending.")

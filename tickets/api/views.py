@@ -16,6 +16,8 @@ from tickets.api.serializers import (
     ClassifyRequestSerializer,
     MessageCreateSerializer,
     MessageSerializer,
+    ReplySuggestionSerializer,
+    SimilarTicketSerializer,
     StatsSerializer,
     SubmittedTicketSerializer,
     TicketCreateSerializer,
@@ -55,7 +57,7 @@ class TicketViewSet(
             return [AllowAny()]
         if self.action == "stats":
             return [CanViewDashboard()]
-        if self.action == "messages":
+        if self.action in ("messages", "suggest_reply"):
             return [CanWorkTickets()]
         return [StaffModelPermissions()]
 
@@ -160,3 +162,25 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         message = services.message_add(ticket=ticket, author=request.user, **serializer.validated_data)
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={200: SimilarTicketSerializer(many=True)},
+        description="Up to five earlier tickets with the most alike titles, resolved and closed ones first.",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def similar(self, request, pk=None):
+        near = selectors.similar_tickets(self.get_object())
+        data = [
+            {**{f: getattr(t, f) for f in ("id", "title", "status", "created_at")}, "similarity": s} for t, s in near
+        ]
+        return Response(SimilarTicketSerializer(data, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: ReplySuggestionSerializer},
+        description="A reply for the agent to edit, never sent: the AI's draft, else the closest canned response.",
+    )
+    @action(detail=True, methods=["post"], url_path="suggest-reply", filter_backends=[], pagination_class=None)
+    def suggest_reply(self, request, pk=None):
+        suggestion = services.reply_suggest(ticket=self.get_object(), agent=request.user)
+        return Response(ReplySuggestionSerializer(suggestion.as_dict()).data)

@@ -66,38 +66,50 @@ _schema_refused: set[tuple[str | None, str]] = set()
 
 def complete(title: str, description: str) -> tuple[Category, Priority, float, str]:
     """Ask the LLM; returns (category, priority, confidence, model) or raises ``LLMUnavailable``."""
-    if not llm_configured():
-        raise LLMUnavailable("no API key")
-    client, config = get_client()
-    endpoint = (config.base_url, config.model)
-    started = time.monotonic()
     messages = [
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": user_message(title, description)},
     ]
-    response_format = JSON_MODE if endpoint in _schema_refused else RESPONSE_FORMAT
+    content, model = chat(messages, RESPONSE_FORMAT)
+    try:
+        category, priority, confidence = parse_answer(content)
+    except ValueError as exc:
+        raise LLMUnavailable(f"invalid answer: {exc}") from exc
+    return category, priority, confidence, model
+
+
+def chat(messages: list[dict], response_format: dict, *, timeout: float | None = None) -> tuple[str, str]:
+    """One chat completion asking for JSON, within ``timeout`` seconds (default: the classifier's) in all, no retry
+    past it; returns (the assistant's text, the model's name) or raises ``LLMUnavailable``. The text is untrusted:
+    callers parse and check it."""
+    if not llm_configured():
+        raise LLMUnavailable("no API key")
+    client, config = get_client()
+    budget = config.timeout if timeout is None else timeout
+    endpoint = (config.base_url, config.model)
+    started = time.monotonic()
+    if endpoint in _schema_refused:
+        response_format = JSON_MODE
     try:
         try:
-            response = _create(client, config, messages, response_format, config.timeout)
+            response = _create(client, config, messages, response_format, budget)
         except openai.BadRequestError as exc:
-            remaining = config.timeout - (time.monotonic() - started)
+            remaining = budget - (time.monotonic() - started)
             if response_format is JSON_MODE or "response_format" not in str(exc) or remaining <= 0.2:
                 raise
             _schema_refused.add(endpoint)
             response = _create(client, config, messages, JSON_MODE, remaining)
     except Exception as exc:  # noqa: BLE001  any SDK, network or decoding failure means "no LLM answer"
         raise LLMUnavailable(type(exc).__name__) from exc
-    if time.monotonic() - started > config.timeout:
+    if time.monotonic() - started > budget:
         raise LLMUnavailable("answer arrived after the time budget")
     try:
         content = response.choices[0].message.content
     except (AttributeError, IndexError, TypeError) as exc:
         raise LLMUnavailable("response has no message") from exc
-    try:
-        category, priority, confidence = parse_answer(content)
-    except ValueError as exc:
-        raise LLMUnavailable(f"invalid answer: {exc}") from exc
-    return category, priority, confidence, response.model or config.model
+    if not isinstance(content, str):
+        raise LLMUnavailable("response has no text")
+    return content, response.model or config.model
 
 
 def _create(client: openai.OpenAI, config: _Config, messages, response_format, timeout: float):

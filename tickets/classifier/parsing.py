@@ -75,14 +75,14 @@ _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
 
 def parse_answer(text: str | None) -> tuple[Category, Priority, float]:
     """Labels and confidence from a model's reply: JSON, fenced JSON, or JSON inside prose."""
-    obj = _find_object(text or "")
+    obj = json_object(text or "")
     fields = {str(k).strip().lower(): v for k, v in obj.items()}
     category = _label(_first(fields, CATEGORY_KEYS), CATEGORY_SYNONYMS, "category")
     priority = _label(_first(fields, PRIORITY_KEYS), PRIORITY_SYNONYMS, "priority")
     return category, priority, _confidence(_first(fields, CONFIDENCE_KEYS))
 
 
-def _find_object(text: str) -> dict[str, Any]:
+def json_object(text: str) -> dict[str, Any]:
     candidates = [text.strip(), *(m.strip() for m in _FENCE.findall(text))]
     decoder = json.JSONDecoder()
     for candidate in candidates:

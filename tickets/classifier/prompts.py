@@ -54,9 +54,11 @@ RESPONSE_FORMAT = {
 JSON_MODE = {"type": "json_object"}
 
 
-def user_message(title: str, description: str) -> str:
-    # The markers fence the customer's text; a copy of a marker inside it is neutralised.
-    def fence(text: str) -> str:
-        return text.replace("<ticket>", "<ticket >").replace("</ticket>", "</ticket >")
+def fenced(tag: str, text: str) -> str:
+    """Customer text between <tag> markers, as data; a copy of a marker inside it is neutralised."""
+    text = text.replace(f"<{tag}>", f"<{tag} >").replace(f"</{tag}>", f"</{tag} >")
+    return f"<{tag}>\n{text}\n</{tag}>"
 
-    return f"Classify this ticket.\n<ticket>\nTitle: {fence(title)}\nDescription: {fence(description)}\n</ticket>"
+
+def user_message(title: str, description: str) -> str:
+    return "Classify this ticket.\n" + fenced("ticket", f"Title: {title}\nDescription: {description}")

@@ -5,7 +5,14 @@ One module per topic, every public name re-exported here, so callers write ``ser
 
 from tickets.services.audit import audit_import, audit_record
 from tickets.services.bulk import ticket_bulk_change_status, ticket_bulk_load, ticket_bulk_seed_work
-from tickets.services.canned import canned_for, canned_render
+from tickets.services.canned import (
+    ReplySuggestion,
+    canned_add_starters,
+    canned_for,
+    canned_ranked,
+    canned_render,
+    reply_suggest,
+)
 from tickets.services.email import email_retry, email_send
 from tickets.services.imports import import_job_confirm, import_job_finish, import_job_progress, import_job_start
 from tickets.services.messages import message_add
@@ -27,10 +34,13 @@ from tickets.services.tracking import tracking_find, tracking_token
 
 __all__ = [
     "UPDATABLE_FIELDS",
+    "ReplySuggestion",
     "StaleTicket",
     "audit_import",
     "audit_record",
+    "canned_add_starters",
     "canned_for",
+    "canned_ranked",
     "canned_render",
     "email_retry",
     "email_send",
@@ -40,6 +50,7 @@ __all__ = [
     "import_job_start",
     "message_add",
     "rate_counter_hit",
+    "reply_suggest",
     "sla_backfill",
     "sla_filter",
     "sla_refresh",

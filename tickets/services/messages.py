@@ -25,9 +25,9 @@ def message_add(*, ticket: Ticket, kind: str, body: str, author: AbstractBaseUse
         raise ValidationError({"kind": ["Only staff write replies and notes."]})
     if kind == MessageKind.CUSTOMER and author is not None:
         raise ValidationError({"kind": ["A customer message has no staff author."]})
-    message = TicketMessage(
-        ticket=ticket, kind=kind, body=body.strip() if isinstance(body, str) else body, author=author
-    )
+    if isinstance(body, str):
+        body = body.replace("\r\n", "\n").strip()  # browsers post CRLF; emails and the thread use one newline
+    message = TicketMessage(ticket=ticket, kind=kind, body=body, author=author)
     message.full_clean(exclude=["ticket", "author"])
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     message.ticket = locked

@@ -1,5 +1,5 @@
-"""`make run`'s first-run setup: a demo staff login (printed once) and a few hundred demo tickets over 90 days,
-so the first look at /admin/ shows what managers will see."""
+"""`make run`'s first-run setup: a demo staff login (printed once), a few hundred demo tickets over 90 days and
+starter canned responses, so the first look at /admin/ shows what managers and agents will see."""
 
 import secrets
 
@@ -50,4 +50,6 @@ class Command(BaseCommand):
             for title, description in DEMO_TICKETS:
                 services.ticket_create(title=title, description=description)
             self.stdout.write(f"Created {loaded + len(DEMO_TICKETS)} demo tickets over the last {DEMO_DAYS} days.")
+        if added := services.canned_add_starters():
+            self.stdout.write(f"Added {added} starter canned responses.")
         self.stdout.write("Pages: / (submit a ticket), /admin/ (staff), /api/docs/ (API).")
