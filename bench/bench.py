@@ -47,6 +47,7 @@ CASES = [
     ("ticket thread (messages)", "GET", "/api/tickets/{ticket}/messages/", 30, "token"),
     ("filter sla=breached, most urgent first", "GET", "/api/tickets/?sla=breached&ordering=due", 60, "token"),
     ("similar tickets", "GET", "/api/tickets/{ticket}/similar/", 50, "token"),
+    ("similar tickets, title like no other", "GET", "/api/tickets/{lone}/similar/", 50, "token"),
     ("canned responses for a ticket", "GET", "/api/canned-responses/?ticket={ticket}", 30, "token"),
     ("suggest a reply (no LLM: best canned)", "POST", "/api/tickets/{ticket}/suggest-reply/", 50, "token"),
     ("stats", "GET", "/api/tickets/stats/", 15, "token"),
@@ -61,6 +62,8 @@ CASES = [
     ("admin dashboard (home)", "GET", "/admin/", 150, "session"),
     ("admin stats page, 90 days", "GET", "/admin/stats/?days=90", 150, "session"),
 ]  # fmt: skip
+# A title sharing few trigrams with any seeded one: the similar-tickets index must search far for it.
+LONE_TITLE = "Zebra quokka xylophone hums"
 CLASSIFY_BODY = {"title": "Charged twice", "description": "My card was charged twice for invoice 4411, please refund."}
 
 
@@ -161,24 +164,32 @@ def prepare_users(env) -> str:
     return manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1]
 
 
-def prepare_work(env) -> int:
-    """Owners (the bench user among seven agents) and first replies for the seeded tickets; returns the id of the
-    newest ticket with a reply, whose thread the benchmark reads."""
+def prepare_work(env) -> dict[str, int]:
+    """Owners (the bench user among seven agents) and first replies for the seeded tickets; returns the ids of the
+    newest ticket with a reply, whose thread the benchmark reads, and of a ticket whose title is like no other."""
     manage(env, "seed_work", "bench", *(f"agent-{i}" for i in range(1, 8)))
     # As autovacuum would after such an update: index-only scans need the visibility map.
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         for table in ("tickets_ticket", "tickets_ticketmessage"):
             conn.execute(f"VACUUM (ANALYZE) {table}")
     script = (
-        "from tickets import services; from tickets.models import TicketMessage;"
+        "from tickets import services; from tickets.models import Ticket, TicketMessage;"
         "services.canned_add_starters();"
-        "print(TicketMessage.objects.order_by('-ticket_id').values_list('ticket_id', flat=True).first())"
+        f"lone = Ticket.objects.filter(title={LONE_TITLE!r}).first() or services.ticket_create("
+        f"title={LONE_TITLE!r}, description='Since the update.', category='general', priority='low');"
+        "print(TicketMessage.objects.order_by('-ticket_id').values_list('ticket_id', flat=True).first(), lone.pk)"
     )
-    return int(manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1])
+    ticket, lone = manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1].split()
+    return {"{ticket}": int(ticket), "{lone}": int(lone)}
 
 
-def with_ticket(cases, ticket_id: int) -> list:
-    return [(name, method, path.replace("{ticket}", str(ticket_id)), *rest) for name, method, path, *rest in cases]
+def with_ticket(cases, ids: dict[str, int]) -> list:
+    def fill(path: str) -> str:
+        for placeholder, ticket_id in ids.items():
+            path = path.replace(placeholder, str(ticket_id))
+        return path
+
+    return [(name, method, fill(path), *rest) for name, method, path, *rest in cases]
 
 
 def wait_ready(base: str, server) -> None:

@@ -12,15 +12,19 @@ Callers ask these functions and never test the database vendor themselves:
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from django.contrib.postgres.search import TrigramDistance
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import Aggregate, DurationField, QuerySet, Value
+from psycopg.errors import QueryCanceled
 
 from tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
 
 CSV_CHUNK_ROWS = 2000
 
@@ -102,6 +106,9 @@ def copy_rows(raw_cursor, table: str, columns: Iterable[str], rows: Iterable) ->
 
 # How many of the nearest titles one lookup reads: enough to pick the resolved ones first among them.
 NEAREST_TITLES = 50
+# The index finds a title's twins in a few milliseconds; a title like no other makes it search far (hundreds of
+# milliseconds at 1M tickets), so the lookup gives up after this long and shows none: a change page never waits.
+NEAREST_TITLES_TIMEOUT_MS = 100
 # Without pg_trgm (SQLite, `make run`): compare with this many of the newest tickets.
 NEAREST_TITLES_SCAN = 5000
 
@@ -112,7 +119,20 @@ def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, 
     tickets = Ticket.objects.exclude(pk=exclude_id).only("id", "title", "status", "created_at")
     if is_postgresql():
         rows = tickets.annotate(distance=TrigramDistance("title", Value(title))).order_by("distance")
-        return [(ticket, 1.0 - ticket.distance) for ticket in rows[:NEAREST_TITLES]]
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # Local to this transaction, or savepoint (whose rollback undoes it); then put back as it was.
+                cursor.execute("SELECT current_setting('statement_timeout')")
+                (before,) = cursor.fetchone()
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(NEAREST_TITLES_TIMEOUT_MS)])
+                found = [(ticket, 1.0 - ticket.distance) for ticket in rows[:NEAREST_TITLES]]
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+        except OperationalError as exc:
+            if not isinstance(exc.__cause__, QueryCanceled):
+                raise
+            logger.info("similar titles: gave up after %s ms", NEAREST_TITLES_TIMEOUT_MS)
+            return []
+        return found
     wanted = trigrams(title)
     scored = [
         (ticket, similarity(wanted, trigrams(ticket.title))) for ticket in tickets.order_by("-id")[:NEAREST_TITLES_SCAN]

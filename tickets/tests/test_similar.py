@@ -79,3 +79,22 @@ def test_the_api_and_the_change_page_show_them(staff_client, client, agent):
     page = client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
     assert "Similar earlier tickets" in page
     assert reverse("admin:tickets_ticket_change", args=[resolved.pk]) in page and "100% alike" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lookup_that_cannot_finish_in_time_shows_none_and_leaves_the_connection_as_it_was(monkeypatch):
+    import psycopg
+
+    from tickets import db
+
+    ticket = _ticket("VPN drops every hour")
+    _ticket("VPN drops every hour", status="resolved", days_ago=2)
+    monkeypatch.setattr(db, "NEAREST_TITLES_TIMEOUT_MS", 50)
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as other:
+        other.execute("LOCK TABLE tickets_ticket IN ACCESS EXCLUSIVE MODE")  # the lookup must wait for it
+        assert selectors.similar_tickets(ticket) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+    assert len(selectors.similar_tickets(ticket)) == 1  # the lock gone, found again
