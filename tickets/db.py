@@ -6,25 +6,20 @@ Callers ask these functions and never test the database vendor themselves:
 - estimated_rows: the planner's row estimate of a table, or None (count it);
 - csv_rows: COPY ... TO STDOUT streams a query as CSV, or a server-side cursor through the csv module;
 - copy_rows: COPY ... FROM STDIN for bulk loads (PostgreSQL only: callers load through the ORM elsewhere);
-- nearest_titles: a trigram index read in distance order (pg_trgm's GiST, ``<->``), or trigrams counted in Python
-  over the newest tickets.
+- nearest_titles: near twins by MinHash band keys (a GIN index), or the newest tickets compared in Python.
 """
 
 import csv
 import io
-import logging
-import re
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
-from django.contrib.postgres.search import TrigramDistance
-from django.db import OperationalError, connection, connections, transaction
-from django.db.models import Aggregate, DurationField, QuerySet, Value
-from psycopg.errors import QueryCanceled
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, connections
+from django.db.models import Aggregate, DurationField, Func, QuerySet, TextField
 
 from tickets.models import Ticket
-
-logger = logging.getLogger(__name__)
+from tickets.sketch import similarity, sketch_keys, trigrams
 
 CSV_CHUNK_ROWS = 2000
 
@@ -104,53 +99,34 @@ def copy_rows(raw_cursor, table: str, columns: Iterable[str], rows: Iterable) ->
             copy.write_row(row)
 
 
-# How many of the nearest titles one lookup reads: enough to pick the resolved ones first among them.
-NEAREST_TITLES = 50
-# The index finds a title's twins in a few milliseconds; a title like no other makes it search far (hundreds of
-# milliseconds at 1M tickets), so the lookup gives up after this long and shows none: a change page never waits.
-NEAREST_TITLES_TIMEOUT_MS = 100
-# Without pg_trgm (SQLite, `make run`): compare with this many of the newest tickets.
+# Tickets sharing a sketch key with the title read per lookup: enough to hold its near twins (few others share one).
+SKETCH_CANDIDATES = 200
+# Without the sketch index (SQLite, `make run`): compare with this many of the newest tickets.
 NEAREST_TITLES_SCAN = 5000
 
 
+class _SketchKeys(Func):
+    """The expression the GIN index is built on (migration 0017), written out so the planner matches it."""
+
+    template = "string_to_array(title_sketch, ' ')"
+    output_field = ArrayField(TextField())
+
+
 def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, float]]:
-    """The ``NEAREST_TITLES`` tickets whose titles share the most trigrams with ``title``, nearest first, each with
-    its similarity (0 to 1, pg_trgm's measure). On PostgreSQL one GiST index scan that stops at the limit."""
+    """Tickets whose titles are most like ``title``, most alike first, each with its similarity (0 to 1,
+    pg_trgm's measure). On PostgreSQL the candidates are those sharing a MinHash band key with it (a GIN index:
+    near twins, whatever the table's size); elsewhere the newest tickets."""
     tickets = Ticket.objects.exclude(pk=exclude_id).only("id", "title", "status", "created_at")
     if is_postgresql():
-        rows = tickets.annotate(distance=TrigramDistance("title", Value(title))).order_by("distance")
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                # Local to this transaction, or savepoint (whose rollback undoes it); then put back as it was.
-                cursor.execute("SELECT current_setting('statement_timeout')")
-                (before,) = cursor.fetchone()
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(NEAREST_TITLES_TIMEOUT_MS)])
-                found = [(ticket, 1.0 - ticket.distance) for ticket in rows[:NEAREST_TITLES]]
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
-        except OperationalError as exc:
-            if not isinstance(exc.__cause__, QueryCanceled):
-                raise
-            logger.info("similar titles: gave up after %s ms", NEAREST_TITLES_TIMEOUT_MS)
+        keys = sketch_keys(title)
+        if not keys:
             return []
-        return found
-    wanted = trigrams(title)
-    scored = [
-        (ticket, similarity(wanted, trigrams(ticket.title))) for ticket in tickets.order_by("-id")[:NEAREST_TITLES_SCAN]
-    ]
-    return sorted(scored, key=lambda pair: -pair[1])[:NEAREST_TITLES]
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def trigrams(text: str) -> set[str]:
-    """pg_trgm's trigrams: each lower-cased word padded with two spaces before and one after."""
-    grams = set()
-    for word in _WORD.findall(text.lower()):
-        padded = f"  {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
-
-
-def similarity(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+        # Unordered: the first candidates the index gives, never a scan in some order filtered by key.
+        candidates = tickets.annotate(keys=_SketchKeys()).filter(keys__overlap=keys).order_by()[:SKETCH_CANDIDATES]
+    else:
+        candidates = tickets.order_by("-id")[:NEAREST_TITLES_SCAN]
+    candidates, wanted, scores = list(candidates), trigrams(title), {}
+    for ticket in candidates:  # twins often share a title word for word: each distinct one is measured once
+        if ticket.title not in scores:
+            scores[ticket.title] = similarity(wanted, trigrams(ticket.title))
+    return sorted(((ticket, scores[ticket.title]) for ticket in candidates), key=lambda pair: -pair[1])

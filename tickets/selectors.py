@@ -49,7 +49,7 @@ SIMILAR_MIN = 0.3  # pg_trgm's own default threshold for "similar"
 
 def similar_tickets(ticket: Ticket) -> list[tuple[Ticket, float]]:
     """Up to five earlier tickets whose titles are most like this one's, resolved (or closed) ones first: an answer
-    that worked is worth more than a twin still open. Read from the nearest titles in the trigram index."""
+    that worked is worth more than a twin still open. Near twins come from the titles' MinHash keys (db.py)."""
     near = [
         (other, score)
         for other, score in nearest_titles(ticket.title, exclude_id=ticket.pk)

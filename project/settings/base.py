@@ -225,6 +225,8 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 # Files with more rows than this are checked and written by the background worker, with progress, not in a request.
 IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=500)
+# An Excel export is built in memory: past this many tickets the admin asks for narrower filters or CSV (any size).
+EXPORT_XLSX_MAX_ROWS = env.int("EXPORT_XLSX_MAX_ROWS", default=100_000)
 
 TASKS = {
     "default": {

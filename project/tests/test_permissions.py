@@ -49,6 +49,8 @@ TABLE = [
     ("POST", f"/admin/tickets/ticket/{T}/messages/", {"kind": "note", "body": "x"}, (302, 403, 302, 302, 302)),
     ("POST", f"/admin/tickets/ticket/{T}/suggest-reply/", {}, (302, 403, 200, 200, 200)),
     ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/tickets/ticket/export-xlsx/", None, (302, 403, 403, 200, 200)),
+    ("GET", "/admin/tickets/ticket/jobs/", None, (302, 403, 200, 200, 200)),
     ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200)),
     ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200)),

@@ -1,47 +1,47 @@
 """The ticket change form (with the version it was opened at) and the import form (with its limits)."""
 
-import csv
-import io
-
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from unfold.contrib.import_export.forms import ImportForm
 
 from tickets import services
+from tickets.import_files import IMPORT_COLUMNS, ImportFileError, read_import_file
 from tickets.models import Ticket
 
 
 class TicketImportForm(ImportForm):
-    """Sets ``rows`` and ``text`` (the file read as UTF-8) when it can count them: files with more than
-    IMPORT_INLINE_ROWS rows are checked and written by the background worker instead of in the request."""
+    """Reads the file whatever its shape (tickets/import_files.py) and hands the importer UTF-8 CSV; sets ``rows``
+    and ``text`` so that files over IMPORT_INLINE_ROWS rows go to the background worker instead."""
 
     rows: int | None = None
     text: str | None = None
+    source: str = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = (
+            "CSV (UTF-8, Excel's Windows encoding or UTF-16; commas, semicolons or tabs) or an Excel .xlsx file. "
+            f"Columns: {', '.join(IMPORT_COLUMNS)}, in any order; with an id a row updates that ticket."
+        )
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        limit_bytes, limit_rows = settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS
+        limit_bytes = settings.IMPORT_MAX_BYTES
         if upload.size > limit_bytes:
             raise forms.ValidationError(
                 f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {limit_bytes / 1_048_576:.1f} MB. "
                 "Split it into smaller files and import them one after another."
             )
         upload.seek(0)
-        head = upload.read(limit_bytes)
-        upload.seek(0)
+        raw = upload.read(limit_bytes)
         try:
-            text = head.decode("utf-8-sig")
-            rows = sum(1 for _ in csv.reader(io.StringIO(text))) - 1  # less the header
-        except (UnicodeDecodeError, csv.Error):
-            return upload  # not a CSV we can count: the importer reports what is wrong with it
-        if rows > limit_rows:
-            raise forms.ValidationError(
-                f"The file has {rows:,} rows; the limit is {limit_rows:,} per file. "
-                "Split it into smaller files and import them one after another."
-            )
-        self.rows, self.text = rows, text
-        return upload
+            read = read_import_file(raw, upload.name)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        self.rows, self.text, self.source = read.rows, read.text, read.source
+        return SimpleUploadedFile(upload.name, read.text.encode(), content_type="text/csv")
 
 
 def stale_message(current: Ticket) -> str:

@@ -4,9 +4,8 @@ from import_export import resources
 
 from tickets import services
 from tickets.export import FREE_TEXT_COLUMNS, unguard
+from tickets.import_files import IMPORT_COLUMNS
 from tickets.models import TICKET_FIELDS, Status, Ticket
-
-IMPORT_COLUMNS = ("id", "title", "description", "category", "priority", "status", "submitter_email")
 
 
 class TicketResource(resources.ModelResource):

@@ -172,6 +172,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
     def get_urls(self):
         urls = [
             *self.work_urls(),
+            *self.transfer_urls(),
             path(
                 "<int:pk>/set-status/",
                 self.admin_site.admin_view(require_POST(self.set_status_view)),
@@ -275,9 +276,11 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         if len(ids) > limit:
             ids = list(queryset.values_list("pk", flat=True))
             classify_tickets.enqueue(ids, overwrite=True, actor_id=request.user.pk)
-            self.message_user(
-                request, f"{len(ids)} ticket(s) queued for AI classification in the background.", messages.INFO
+            jobs = reverse("admin:tickets_ticket_jobs")
+            queued = format_html(
+                '{} ticket(s) queued for AI classification: <a href="{}">follow it</a>.', len(ids), jobs
             )
+            self.message_user(request, queued, messages.INFO)
             return
         services.ticket_classify_many(ticket_ids=ids, overwrite=True, actor=request.user)
         self.message_user(request, f"{len(ids)} ticket(s) classified with AI.", messages.SUCCESS)

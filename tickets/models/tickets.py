@@ -8,6 +8,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from tickets.sketch import title_sketch
 from tickets.validators import validate_storable_text
 
 TITLE_MAX_LENGTH = 200
@@ -115,6 +116,9 @@ class Ticket(models.Model):
     # salt (128 random bits) lets the server put the link in later emails, the hash finds the ticket.
     tracking_salt = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
     tracking_token_hash = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
+    # The title's MinHash band keys (tickets/sketch.py), kept with the title on every save: "similar tickets"
+    # looks up near twins by them (a GIN index on PostgreSQL, migration 0017).
+    title_sketch = models.TextField(blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = list(NEWEST_FIRST)
@@ -181,6 +185,13 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.title_sketch = title_sketch(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_sketch"}
+        super().save(*args, **kwargs)
 
     @property
     def ai_agrees(self) -> bool | None:

@@ -12,10 +12,11 @@ from tickets.db import copy_rows, is_postgresql
 from tickets.models import DONE_STATUSES, TICKET_FIELDS, Status, Ticket, TicketEvent
 from tickets.services.email import email_resolved
 from tickets.services.sla import sla_backfill, sla_refresh, sla_refresh_many, sla_targets
+from tickets.sketch import title_sketch
 
 BULK_CHUNK = 20_000
 EVENT_COPY_COLUMNS = ("ticket_id", "field", "old_value", "new_value", "created_at")
-TICKET_COPY_COLUMNS = TICKET_FIELDS
+TICKET_COPY_COLUMNS = (*TICKET_FIELDS, "title_sketch")  # TICKET_FIELDS ends with classified_by
 
 
 @transaction.atomic
@@ -23,7 +24,7 @@ def ticket_bulk_load(*, tickets: Iterable, classified_by: str, progress=None) ->
     """Load many already-validated tickets with their status history in one transaction (PostgreSQL COPY).
 
     For seeding and migrations of old data, where row-by-row creation would take hours. Each item has the
-    fields of ``TICKET_COPY_COLUMNS`` (except ``id`` and ``classified_by``) and ``history``: tuples of
+    fields of ``TICKET_FIELDS`` (except ``id`` and ``classified_by``) and ``history``: tuples of
     (old status, new status, when). The CHECK constraints still guard every row; the counters triggers
     still keep the stats exact. Returns how many tickets were loaded.
     """
@@ -37,7 +38,8 @@ def ticket_bulk_load(*, tickets: Iterable, classified_by: str, progress=None) ->
         for chunk in _batched(tickets, BULK_CHUNK):
             rows, events = [], []
             for t in chunk:
-                rows.append((next_id, *(getattr(t, c) for c in TICKET_COPY_COLUMNS[1:-1]), classified_by))
+                given = (getattr(t, c) for c in TICKET_FIELDS[1:-1])
+                rows.append((next_id, *given, classified_by, title_sketch(t.title)))
                 events.append((next_id, "created", "", "open", t.created_at))
                 events.extend((next_id, "status", old, new, when) for old, new, when in t.history)
                 next_id += 1
@@ -53,10 +55,16 @@ def ticket_bulk_load(*, tickets: Iterable, classified_by: str, progress=None) ->
 def _orm_load(tickets: Iterable, classified_by: str, progress) -> int:
     loaded, targets = 0, sla_targets()
     for chunk in _batched(tickets, BULK_CHUNK):
-        fields = TICKET_COPY_COLUMNS[1:-1]
-        made = [Ticket(**{c: getattr(t, c) for c in fields}, classified_by=classified_by) for t in chunk]
+        fields = TICKET_FIELDS[1:-1]
+        made = [
+            Ticket(
+                **{c: getattr(t, c) for c in fields}, classified_by=classified_by, title_sketch=title_sketch(t.title)
+            )
+            for t in chunk
+        ]
         for ticket in made:
             sla_refresh(ticket, targets=targets)
+            ticket.title_sketch = title_sketch(ticket.title)  # bulk_create skips save()
         made = Ticket.objects.bulk_create(made)
         TicketEvent.objects.bulk_create(
             event

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tickets.classifier.drafts import DraftInput, draft_reply
-from tickets.db import similarity, trigrams
 from tickets.models import CannedResponse, MessageKind, Ticket
+from tickets.sketch import similarity, trigrams
 
 PLACEHOLDER = re.compile(r"\{(ticket_id|ticket_title|agent_name|submitter_email)\}")
 

@@ -1,5 +1,5 @@
-"""Similar tickets on the change page and in the API: earlier tickets with alike titles, resolved ones first, read
-from the trigram index in distance order; the Python fallback (SQLite) measures alike as pg_trgm does."""
+"""Similar tickets on the change page and in the API: earlier tickets with alike titles, resolved ones first, found
+by the titles' MinHash keys through their index; alike is measured as pg_trgm does."""
 
 from datetime import timedelta
 
@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tickets import selectors
-from tickets.db import similarity, trigrams
+from tickets.db import _SketchKeys
+from tickets.models import Ticket
+from tickets.sketch import similarity, sketch_keys, title_sketch, trigrams
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,16 +59,13 @@ def test_python_trigrams_measure_alike_as_pg_trgm_does():
             assert similarity(trigrams(a), trigrams(b)) == pytest.approx(cursor.fetchone()[0], abs=1e-6), (a, b)
 
 
-def test_the_lookup_reads_the_trigram_index_in_distance_order():
+def test_the_lookup_reads_the_sketch_index():
     ticket = _ticket("VPN drops every hour")
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")  # a table this small would be read whole otherwise
-        cursor.execute(
-            "EXPLAIN SELECT id FROM tickets_ticket WHERE id <> %s ORDER BY title <-> %s LIMIT 50",
-            [ticket.pk, ticket.title],
-        )
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "ticket_title_trgm_gist_idx" in plan
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small would be read whole otherwise
+    keys = Ticket.objects.annotate(keys=_SketchKeys()).filter(keys__overlap=sketch_keys(ticket.title)).order_by()
+    plan = keys.values("id").explain()
+    assert "ticket_title_sketch_idx" in plan
 
 
 def test_the_api_and_the_change_page_show_them(staff_client, client, agent):
@@ -81,20 +80,21 @@ def test_the_api_and_the_change_page_show_them(staff_client, client, agent):
     assert reverse("admin:tickets_ticket_change", args=[resolved.pk]) in page and "100% alike" in page
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_lookup_that_cannot_finish_in_time_shows_none_and_leaves_the_connection_as_it_was(monkeypatch):
-    import psycopg
+def test_the_sketch_keeps_up_with_the_title_on_every_write(agent):
+    from tickets import services
 
-    from tickets import db
+    ticket = services.ticket_create(title="VPN drops every hour", description="Since Monday.")
+    assert ticket.title_sketch == title_sketch("VPN drops every hour") != ""
+    services.ticket_update(ticket=ticket, data={"title": "Printer jams on page two"}, actor=agent)
+    ticket.refresh_from_db()
+    assert ticket.title_sketch == title_sketch("Printer jams on page two")
 
-    ticket = _ticket("VPN drops every hour")
-    _ticket("VPN drops every hour", status="resolved", days_ago=2)
-    monkeypatch.setattr(db, "NEAREST_TITLES_TIMEOUT_MS", 50)
-    params = connection.get_connection_params()
-    with psycopg.connect(**params) as other:
-        other.execute("LOCK TABLE tickets_ticket IN ACCESS EXCLUSIVE MODE")  # the lookup must wait for it
-        assert selectors.similar_tickets(ticket) == []
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone()[0] == "0"
-    assert len(selectors.similar_tickets(ticket)) == 1  # the lock gone, found again
+
+def test_near_twins_share_keys_and_strangers_do_not():
+    def shared(a, b):
+        return len(set(sketch_keys(a)) & set(sketch_keys(b)))
+
+    assert shared("VPN drops every hour", "VPN drops every hour!") == 16  # the same trigrams
+    assert shared("VPN drops every hour", "The VPN drops every hour") >= 1
+    assert shared("VPN drops every hour", "Refund for the March invoice") == 0
+    assert title_sketch("!!!") == ""
