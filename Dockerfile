@@ -34,9 +34,11 @@ COPY --chown=cootrack:cootrack project/ project/
 COPY --chown=cootrack:cootrack tickets/ tickets/
 COPY --chown=cootrack:cootrack dashboards/ dashboards/
 COPY --from=frontend-build --chown=cootrack:cootrack /build/dist/ frontend/dist/
-# Static files are collected at build time; the key is a throwaway only this step sees.
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input --verbosity 0 \
-    && mkdir -p var && chown cootrack:cootrack var
+# Static files are collected and the classifier's model is built at build time (processes only load it); the
+# key is a throwaway only this step sees.
+RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input --verbosity 0 \
+    && DJANGO_SECRET_KEY=build-only python manage.py build_classifier \
+    && chown -R cootrack:cootrack var
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

@@ -15,7 +15,12 @@ $(BIN)/.installed: requirements-dev.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-install: $(BIN)/.installed
+# The local classifier's model, built once from the shipped examples: processes only load it.
+var/classifier-base.joblib: $(BIN)/.installed tickets/classifier/data/training.csv tickets/classifier/local.py
+	$(PY) manage.py build_classifier
+	touch $@
+
+install: $(BIN)/.installed var/classifier-base.joblib
 
 frontend/node_modules/.installed: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund

@@ -30,6 +30,11 @@ def pytest_configure(config):
             "Start it, or point DATABASE_URL at one."
         ) from exc
 
+    # Processes only load the classifier's model; `make install` builds it, and so does a bare `pytest`.
+    from tickets.classifier import local
+
+    local.build_base_model()
+
 
 @pytest.fixture(autouse=True)
 def _isolated_classifier_state(settings):

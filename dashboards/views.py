@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
@@ -32,6 +33,10 @@ def dashboard_context(*, days: int) -> dict:
             (Category(c).label, n, round(100 * n / total, 1)) for c, n in figures["category_breakdown"].items()
         ],
         "agreement_rows": [(Category(c).label, row) for c, row in figures["ai_agreement"].items()],
+        "unsure_rows": [
+            (f"AI unsure (confidence under {settings.AI_UNSURE_BELOW:.0%})", figures["ai_unsure_changes"]["unsure"]),
+            ("AI sure", figures["ai_unsure_changes"]["sure"]),
+        ],
         "median_resolution": _human_duration(figures["median_resolution_time"]),
         "median_first_response": _human_duration(figures["median_first_response"]),
         "days_label": f"{days} days",

@@ -5,3 +5,9 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.production")
 
 application = get_asgi_application()
+
+# The local classifier's model is loaded now, not by the first request; a missing file stops the start here,
+# saying which command builds it.
+from tickets.classifier.local import load_at_start  # noqa: E402 (needs the application set up)
+
+load_at_start()

@@ -17,15 +17,9 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# The application and the local classifier are loaded once, in the master, before the workers fork: they
-# boot in a moment (also when recycled after max_requests) and share the model's memory.
+# The application and the local classifier's model (project/wsgi.py loads it) are loaded once, in the master,
+# before the workers fork: they boot in a moment (also when recycled after max_requests) and share its memory.
 preload_app = True
-
-
-def when_ready(server):
-    from tickets.classifier import local
-
-    local.get_model()
 
 
 # Access and error lines as JSON on stdout, like the application's own logs.

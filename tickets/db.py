@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Aggregate, DurationField, Func, QuerySet, TextField
 
 from tickets.models import Ticket
@@ -116,16 +116,25 @@ def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, 
     """Tickets whose titles are most like ``title``, most alike first, each with its similarity (0 to 1,
     pg_trgm's measure). On PostgreSQL the candidates are those sharing a MinHash band key with it (a GIN index:
     near twins, whatever the table's size); elsewhere the newest tickets."""
-    tickets = Ticket.objects.exclude(pk=exclude_id).only("id", "title", "status", "created_at")
+    tickets = Ticket.objects.only("id", "title", "status", "created_at")
     if is_postgresql():
         keys = sketch_keys(title)
         if not keys:
             return []
-        # Unordered: the first candidates the index gives, never a scan in some order filtered by key.
-        candidates = tickets.annotate(keys=_SketchKeys()).filter(keys__overlap=keys).order_by()[:SKETCH_CANDIDATES]
+        # Unordered: the first candidates the index gives. For a title with thousands of twins the planner would
+        # rather read the table until it has enough, splitting every row's keys on the way (over 100 ms at 1M
+        # tickets): the index is the only way in for this one query, then the setting is put back.
+        query = tickets.alias(keys=_SketchKeys()).filter(keys__overlap=keys).order_by()[:SKETCH_CANDIDATES]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            (before,) = cursor.fetchone()
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            candidates = list(query)
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
     else:
         candidates = tickets.order_by("-id")[:NEAREST_TITLES_SCAN]
-    candidates, wanted, scores = list(candidates), trigrams(title), {}
+    # The ticket itself is left out here, not in SQL: a condition on the id invites a scan of the primary key.
+    candidates, wanted, scores = [t for t in candidates if t.pk != exclude_id], trigrams(title), {}
     for ticket in candidates:  # twins often share a title word for word: each distinct one is measured once
         if ticket.title not in scores:
             scores[ticket.title] = similarity(wanted, trigrams(ticket.title))

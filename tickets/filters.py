@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tickets.models import Category, Priority, Status, Ticket
+from tickets.models import Category, Priority, Status, Ticket, ai_unsure
 from tickets.services.sla import MOST_URGENT_FIRST, sla_filter
 from tickets.services.sla import STATES as SLA_STATES
 from tickets.validators import validate_storable_text
@@ -33,6 +33,11 @@ class TicketFilter(django_filters.FilterSet):
     sla = django_filters.ChoiceFilter(
         choices=[(s, s) for s in SLA_STATES], method="filter_sla", label="SLA state: ok, due_soon, breached or met"
     )
+    ai_unsure = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_ai_unsure",
+        label="true: the AI's labels came with a confidence under AI_UNSURE_BELOW; false: the others",
+    )
     ordering = django_filters.ChoiceFilter(
         choices=[("newest", "Newest first"), ("due", "Most urgent first (next SLA deadline)")],
         method="order",
@@ -41,10 +46,13 @@ class TicketFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["category", "priority", "status", "search", "assignee", "sla", "ordering"]
+        fields = ["category", "priority", "status", "search", "assignee", "sla", "ai_unsure", "ordering"]
 
     def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return queryset.filter(sla_filter(value, timezone.now()))
+
+    def filter_ai_unsure(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        return queryset.filter(ai_unsure()) if value == "true" else queryset.exclude(ai_unsure())
 
     def order(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return queryset.order_by(*MOST_URGENT_FIRST) if value == "due" else queryset

@@ -24,6 +24,7 @@ from tickets.models import (
     TicketCount,
     TicketEvent,
     TicketMessage,
+    ai_unsure,
 )
 
 
@@ -222,6 +223,31 @@ def ai_agreement_by_category() -> dict[str, dict[str, Any]]:
     return result
 
 
+AI_UNSURE_SAMPLE = 2000
+
+
+def ai_unsure_changes() -> dict[str, dict[str, Any]]:
+    """Of the newest AI-labelled tickets (at most AI_UNSURE_SAMPLE, read newest first from the index): how many
+    were "AI unsure" or sure, and how often staff changed the labels of each, so the threshold can be judged."""
+    newest = Ticket.objects.exclude(ai_category="").exclude(ai_priority="").order_by(*NEWEST_FIRST)
+    sample = Ticket.objects.filter(pk__in=newest.values("pk")[:AI_UNSURE_SAMPLE])
+    unsure, changed = ai_unsure(), ~AI_KEPT
+    counts = sample.aggregate(
+        unsure=Count("pk", filter=unsure),
+        unsure_changed=Count("pk", filter=unsure & changed),
+        sure=Count("pk", filter=~unsure),
+        sure_changed=Count("pk", filter=~unsure & changed),
+    )
+    return {
+        kind: {
+            "total": counts[kind],
+            "changed": counts[f"{kind}_changed"],
+            "rate": round(counts[f"{kind}_changed"] / counts[kind], 3) if counts[kind] else None,
+        }
+        for kind in ("unsure", "sure")
+    }
+
+
 def sla_dashboard(*, days: int = 30) -> dict[str, Any]:
     """SLA figures: of tickets resolved in the last ``days`` days, how many met or missed a target, per priority;
     the median time to a first reply over replies in that window; and open tickets past a deadline now."""
@@ -259,6 +285,7 @@ def ticket_dashboard(*, days: int = 30) -> dict[str, Any]:
         "backlog_by_age": open_backlog_by_age(),
         "median_resolution_time": median_resolution_time(days=days),
         "ai_agreement": ai_agreement_by_category(),
+        "ai_unsure_changes": ai_unsure_changes(),
         "open_by_assignee": open_by_assignee(),
         **sla_dashboard(days=days),
     }

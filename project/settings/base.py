@@ -240,12 +240,17 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 CLASSIFIER_TIMEOUT_S = env.float("CLASSIFIER_TIMEOUT_S", default=4.0)
+# Below this confidence the AI's labels are flagged "AI unsure" (changelist badge and filter, API ai_unsure=true).
+AI_UNSURE_BELOW = env.float("AI_UNSURE_BELOW", default=0.6)
 # "Suggest a reply" in the admin: the agent waits for the draft, at most this long, then gets a canned response.
 DRAFT_TIMEOUT_S = env.float("DRAFT_TIMEOUT_S", default=10.0)
 # LLM calls in flight at once, in all processes together and in one process; past either the local model answers
 # at once, so slow LLM answers never hold every web worker (tickets/classifier/slots.py).
 CLASSIFIER_MAX_LLM_CALLS = env.int("CLASSIFIER_MAX_LLM_CALLS", default=2)
 CLASSIFIER_MAX_LLM_CALLS_PER_PROCESS = env.int("CLASSIFIER_MAX_LLM_CALLS_PER_PROCESS", default=1)
+# The local model built from the shipped examples (`manage.py build_classifier`, run by make install, the Docker
+# build and CI), and the one `manage.py train_classifier` retrains from staff labels (used when present).
+CLASSIFIER_BASE_MODEL_PATH = env.path("CLASSIFIER_BASE_MODEL_PATH", default=BASE_DIR / "var" / "classifier-base.joblib")
 CLASSIFIER_MODEL_PATH = env.path("CLASSIFIER_MODEL_PATH", default=BASE_DIR / "var" / "classifier.joblib")
 
 # Libraries that log every request or login at INFO: only their warnings matter here (production.py reads it too).

@@ -49,3 +49,42 @@ def test_contract_over_http_under_gunicorn(make_staff):
         assert (status, suggestion["suggested_category"], suggestion["source"]) == (200, "billing", "local")
 
     assert Ticket.objects.get().status == "resolved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fresh_worker_answers_its_first_classify_and_create_from_the_built_model(tmp_path):
+    """Plain `gunicorn project.wsgi` (no project config, one worker): the model is loaded as the process starts,
+    so the first classification and the first ticket do not wait for any training."""
+    import time
+
+    with gunicorn(workers=1) as base:
+        started = time.monotonic()
+        status, classified, _ = request(
+            base + "/api/tickets/classify/", "POST", {"description": "Charged twice for my March invoice"}
+        )
+        first_classify = time.monotonic() - started
+        assert (status, classified["suggested_category"], classified["source"]) == (200, "billing", "local")
+        started = time.monotonic()
+        status, created, _ = request(
+            base + "/api/tickets/", "POST", {"title": "Refund", "description": "Charged twice."}
+        )
+        first_create = time.monotonic() - started
+        assert (status, created["category"]) == (201, "billing")
+    # Loose bounds for a shared machine (training alone takes seconds); bench/run measures the real figures.
+    assert first_classify < 2 and first_create < 2
+
+
+def test_a_process_without_the_model_file_does_not_start(tmp_path):
+    """A missing model file stops the start (wsgi import) with the command that builds it."""
+    import subprocess
+    import sys
+
+    from project.tests.gunicorn_server import ROOT, production_env
+
+    env = production_env("postgres://postgres@127.0.0.1:5432/postgres", CLASSIFIER_BASE_MODEL_PATH=str(tmp_path / "x"))
+    env["CLASSIFIER_MODEL_PATH"] = str(tmp_path / "y")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import project.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "python manage.py build_classifier" in result.stderr

@@ -1,4 +1,5 @@
-"""The changelist's own filters: whole-day date ranges, and whose tickets (mine, nobody's, an agent's)."""
+"""The changelist's own filters: whole-day date ranges, whose tickets (mine, nobody's, an agent's), SLA state,
+and the AI's confidence."""
 
 from datetime import datetime, time, timedelta
 
@@ -9,6 +10,7 @@ from unfold.utils import parse_date_str
 
 from tickets.api.serializers import active_staff
 from tickets.filters import filter_assignee
+from tickets.models import ai_unsure
 from tickets.services.sla import STATES, sla_filter
 
 
@@ -45,6 +47,23 @@ class AssigneeFilter(admin.SimpleListFilter):
         if value not in ("me", "none") and not value.isdigit():
             return queryset.none()
         return filter_assignee(queryset, value, user=request.user)
+
+
+class AIUnsureFilter(admin.SimpleListFilter):
+    """The AI's labels came with a low confidence (AI_UNSURE_BELOW): the ones an agent checks first."""
+
+    title = "AI confidence"
+    parameter_name = "ai_unsure"
+
+    def lookups(self, request, model_admin):
+        return [("true", "AI unsure"), ("false", "AI sure")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "true":
+            return queryset.filter(ai_unsure())
+        if self.value() == "false":
+            return queryset.exclude(ai_unsure())
+        return queryset
 
 
 class SLAFilter(admin.SimpleListFilter):

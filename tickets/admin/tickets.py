@@ -1,5 +1,6 @@
 """Tickets in the staff workspace: triage, one-click moves, bulk actions, import and export."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -16,7 +17,7 @@ from unfold.contrib.import_export.forms import ExportForm
 from unfold.decorators import action, display
 
 from tickets import services
-from tickets.admin.filters import AssigneeFilter, DayRangeFilter, SLAFilter
+from tickets.admin.filters import AIUnsureFilter, AssigneeFilter, DayRangeFilter, SLAFilter
 from tickets.admin.forms import TicketAdminForm, TicketImportForm, stale_message
 from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.resources import TicketResource
@@ -69,6 +70,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         "due_column",
         "customer_flag",
         "created_at",
+        "ai_flag",
         "ai_agreement",
     ]
     list_display_links = ["id", "title"]
@@ -78,6 +80,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         ("category", ChoicesCheckboxFilter),
         AssigneeFilter,
         SLAFilter,
+        AIUnsureFilter,
         ("created_at", DayRangeFilter),
     ]
     list_filter_submit = True
@@ -157,6 +160,13 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
     @display(description="AI kept", boolean=True)
     def ai_agreement(self, obj):
         return obj.ai_agrees
+
+    @display(description="AI", label={"unsure": "warning"})
+    def ai_flag(self, obj):
+        """ "unsure" when the AI's labels came with a low confidence: check them first."""
+        if obj.ai_confidence is not None and obj.ai_confidence < settings.AI_UNSURE_BELOW:
+            return "unsure"
+        return ""
 
     # --- pages ---------------------------------------------------------------------------------
 

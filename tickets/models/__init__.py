@@ -18,6 +18,7 @@ from tickets.models.tickets import (
     Priority,
     Status,
     Ticket,
+    ai_unsure,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "TicketEmail",
     "TicketEvent",
     "TicketMessage",
+    "ai_unsure",
 ]

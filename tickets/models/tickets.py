@@ -206,6 +206,11 @@ class Ticket(models.Model):
         return self.ai_category == self.category and self.ai_priority == self.priority
 
 
+def ai_unsure() -> Q:
+    """Tickets whose AI labels came with a confidence under AI_UNSURE_BELOW: the ones an agent checks first."""
+    return Q(ai_confidence__lt=settings.AI_UNSURE_BELOW)
+
+
 # The ORM form of ``Ticket.ai_agrees`` (True): both AI labels present and both kept.
 AI_KEPT = (
     Q(ai_category=models.F("category"), ai_priority=models.F("priority")) & ~Q(ai_category="") & ~Q(ai_priority="")

@@ -37,8 +37,26 @@ def test_priority_follows_urgency_signals():
     assert order.index(question.priority) <= order.index("medium")
 
 
-def test_model_is_built_once_per_process():
+def test_model_is_loaded_once_per_process():
     assert local.get_model() is local.get_model()
+
+
+def test_the_model_file_is_built_once_and_never_trained_in_a_process(tmp_path, settings):
+    settings.CLASSIFIER_BASE_MODEL_PATH = tmp_path / "base.joblib"
+    settings.CLASSIFIER_MODEL_PATH = tmp_path / "none.joblib"
+    local.set_model(None)
+    local._base_model.cache_clear()
+    try:
+        with pytest.raises(local.ModelMissing, match="python manage.py build_classifier"):
+            local.get_model()  # no file: an error naming the command, not a model trained on the spot
+        built, fresh = local.build_base_model()
+        assert fresh and settings.CLASSIFIER_BASE_MODEL_PATH.exists()
+        again, rebuilt = local.build_base_model()
+        assert (again.version, rebuilt) == (built.version, False)  # up to date: left alone
+        assert local.get_model().version == built.version
+    finally:
+        local.set_model(None)
+        local._base_model.cache_clear()
 
 
 def test_saved_model_round_trips(tmp_path, settings):
@@ -67,7 +85,7 @@ def test_a_model_retrained_by_another_process_is_used_at_the_next_prediction(tmp
         local.set_model(None)
 
 
-def test_corrupt_model_file_falls_back_to_shipped_examples(tmp_path, settings):
+def test_a_corrupt_retrained_file_falls_back_to_the_built_model(tmp_path, settings):
     settings.CLASSIFIER_MODEL_PATH = tmp_path / "model.joblib"
     settings.CLASSIFIER_MODEL_PATH.write_bytes(b"not a model")
     local.set_model(None)
@@ -168,3 +186,35 @@ def test_background_job_classifies_tickets_and_writes_history():
         ticket.refresh_from_db()
         assert ticket.category == ticket.ai_category == "billing"
         assert ticket.events.filter(field="category", old_value="general", new_value="billing").exists()
+
+
+def test_evaluate_reports_sources_labels_confusion_errors_and_calibration(tmp_path, capsys):
+    data = tmp_path / "eval.csv"
+    with data.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "description", "category", "priority", "source"])
+        writer.writerow(["Site down", "Our whole website is down for every customer", "technical", "high", "a|x"])
+        writer.writerow(["Refund", "I was charged twice, please refund", "billing", "low", "a|y"])
+        writer.writerow(["", "how do i change my email address", "account", "", "b"])
+    call_command("evaluate_classifier", str(data), "--backend", "local")
+    lines = capsys.readouterr().out.strip().splitlines()
+    summary = json.loads(lines[-1])
+    assert set(summary["by_source"]) == {"a", "b"}
+    assert summary["by_source"]["a"]["priority_n"] == 2 and summary["by_source"]["b"]["priority_n"] == 0
+    assert summary["by_source"]["a"]["urgent_as_low"] in (0.0, 1.0)
+    assert sum(sum(row.values()) for row in summary["category_confusion"].values()) == 3
+    assert sum(row["n"] for row in summary["calibration"]) == 3
+    assert set(summary["category_per_label"]) >= {"technical", "billing", "account"}
+    assert any(line.startswith("calibration of the category confidence") for line in lines)
+
+
+def test_calibration_and_priority_errors_are_computed_as_defined():
+    from tickets.classifier import evaluation
+
+    table = evaluation.calibration([0.95, 0.91, 0.15, 0.12], [True, False, False, False])
+    assert [(r["bin"], r["n"], r["accuracy"], r["gap"]) for r in table] == [
+        ("0.1-0.2", 2, 0.0, -0.135),
+        ("0.9-1.0", 2, 0.5, -0.43),
+    ]
+    errors = evaluation.priority_errors(["high", "critical", "low", "low"], ["low", "high", "critical", "low"])
+    assert errors == {"urgent_as_low": 0.5, "low_as_critical": 0.5}

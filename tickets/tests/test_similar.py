@@ -68,6 +68,15 @@ def test_the_lookup_reads_the_sketch_index():
     assert "ticket_title_sketch_idx" in plan
 
 
+def test_the_lookup_leaves_the_planner_settings_as_they_were():
+    ticket = _ticket("VPN drops every hour")
+    _ticket("VPN drops every hour", status="resolved", days_ago=2)
+    assert len(selectors.similar_tickets(ticket)) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+
+
 def test_the_api_and_the_change_page_show_them(staff_client, client, agent):
     resolved = _ticket("Printer jams on page two", status="resolved", days_ago=3)
     ticket = _ticket("Printer jams on page two", days_ago=1)

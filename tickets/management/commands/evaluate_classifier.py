@@ -1,4 +1,6 @@
-"""Measure the classifier on a labelled CSV (title,description,category,priority)."""
+"""Measure the classifier on a labelled CSV (title,description,category,priority[,source]): overall and per
+source, per label, confusion matrices, the priority errors that hurt, and calibration. The last line printed is
+one JSON object with every figure."""
 
 import csv
 import json
@@ -6,14 +8,13 @@ import time
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
-from sklearn.metrics import accuracy_score, f1_score
 
-from tickets.classifier import classify
+from tickets.classifier import classify, evaluation
 from tickets.models import Category, Priority
 
 
 class Command(BaseCommand):
-    help = "Classify every row of a labelled CSV and print accuracy and macro-F1; the last line is one JSON object."
+    help = "Classify every row of a labelled CSV and print how good the labels are; the last line is one JSON object."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV with columns title,description,category,priority (priority may be empty)")
@@ -41,29 +42,75 @@ class Command(BaseCommand):
                 writer.writerow(["predicted_category", "predicted_priority", "confidence", "source"])
                 writer.writerows([r.category.value, r.priority.value, r.confidence, r.source] for r in results)
 
-        true_cat = [(r.get("category") or "").strip().lower() for r in rows]
-        pred_cat = [r.category.value for r in results]
-        labelled = [i for i, r in enumerate(rows) if (r.get("priority") or "").strip()]
-        true_pri = [rows[i]["priority"].strip().lower() for i in labelled]
-        pred_pri = [results[i].priority.value for i in labelled]
-
-        summary = {
-            "n": len(rows),
-            "category_accuracy": round(accuracy_score(true_cat, pred_cat), 4),
-            "category_macro_f1": _macro_f1(true_cat, pred_cat, Category.values),
-            "priority_accuracy": round(accuracy_score(true_pri, pred_pri), 4) if labelled else None,
-            "priority_macro_f1": _macro_f1(true_pri, pred_pri, Priority.values) if labelled else None,
-            "mean_latency_ms": round(elapsed * 1000 / len(rows), 3),
-            "sources": dict(Counter(r.source for r in results)),
-        }
-        self.stdout.write(
-            f"{summary['n']} rows: category accuracy {summary['category_accuracy']:.1%}"
-            + (f", priority accuracy {summary['priority_accuracy']:.1%}" if labelled else "")
+        summary = self._scores(rows, results, range(len(rows)))
+        groups = sorted({_source(row) for row in rows} - {""})
+        by_source = {g: self._scores(rows, results, [i for i, r in enumerate(rows) if _source(r) == g]) for g in groups}
+        true_cat, pred_cat = _labels(rows, results, range(len(rows)), "category")
+        true_pri, pred_pri = _labels(rows, results, range(len(rows)), "priority")
+        with_category = [i for i, row in enumerate(rows) if (row.get("category") or "").strip()]
+        right = [t == p for t, p in zip(true_cat, pred_cat, strict=True)]
+        table = evaluation.calibration([results[i].confidence for i in with_category], right)
+        summary.update(
+            {
+                "mean_latency_ms": round(elapsed * 1000 / len(rows), 3),
+                "sources": dict(Counter(r.source for r in results)),
+                "by_source": by_source,
+                "category_per_label": evaluation.per_label(true_cat, pred_cat, Category.values),
+                "priority_per_label": evaluation.per_label(true_pri, pred_pri, Priority.values),
+                "category_confusion": evaluation.confusion(true_cat, pred_cat, Category.values),
+                "priority_confusion": evaluation.confusion(true_pri, pred_pri, Priority.values),
+                "calibration": table,
+                "calibration_max_gap": evaluation.max_gap(table),
+            }
         )
+        self._print(summary)
         self.stdout.write(json.dumps(summary))
 
+    def _scores(self, rows, results, indexes) -> dict:
+        true_cat, pred_cat = _labels(rows, results, indexes, "category")
+        true_pri, pred_pri = _labels(rows, results, indexes, "priority")
+        return evaluation.scores(true_cat, pred_cat, true_pri, pred_pri, Category.values, Priority.values)
 
-def _macro_f1(true: list[str], predicted: list[str], choices: list[str]) -> float:
-    # Macro-F1 over the labels the file actually uses: "critical" may be absent from a data set.
-    present = [c for c in choices if c in set(true)]
-    return round(f1_score(true, predicted, labels=present, average="macro", zero_division=0), 4)
+    def _print(self, s: dict) -> None:
+        out = self.stdout.write
+        out(
+            f"{s['n']} rows: category accuracy {s['category_accuracy']:.1%}"
+            + (f", priority accuracy {s['priority_accuracy']:.1%}" if s["priority_n"] else "")
+        )
+        for name, g in s["by_source"].items():
+            priority = (
+                f"; priority {g['priority_accuracy']:.1%}, macro-F1 {g['priority_macro_f1']:.3f}, urgent called low "
+                f"{_pct(g['urgent_as_low'])}, low called critical {_pct(g['low_as_critical'])}"
+                if g["priority_n"]
+                else ""
+            )
+            out(f"  {name}: {g['n']} rows, category {g['category_accuracy']:.1%}{priority}")
+        for kind in ("category", "priority"):
+            out(f"{kind} per label (precision / recall / F1 / n):")
+            for label, m in s[f"{kind}_per_label"].items():
+                out(f"  {label:<10} {m['precision']:.2f} / {m['recall']:.2f} / {m['f1']:.2f} / {m['n']}")
+            matrix = s[f"{kind}_confusion"]
+            if matrix:
+                out(f"{kind} confusion (rows: true, columns: predicted):")
+                labels = list(matrix)
+                out("  " + " " * 10 + "".join(f"{label[:9]:>10}" for label in labels))
+                for label in labels:
+                    out(f"  {label:<10}" + "".join(f"{matrix[label][p]:>10}" for p in labels))
+        out("calibration of the category confidence (decile: rows, mean confidence, accuracy, gap):")
+        for row in s["calibration"]:
+            out(f"  {row['bin']}: {row['n']:>4}  {row['confidence']:.2f}  {row['accuracy']:.2f}  {row['gap']:+.2f}")
+
+
+def _source(row: dict) -> str:
+    return (row.get("source") or "").split("|", 1)[0].strip()
+
+
+def _labels(rows, results, indexes, field: str) -> tuple[list[str], list[str]]:
+    chosen = [i for i in indexes if (rows[i].get(field) or "").strip()]
+    true = [rows[i][field].strip().lower() for i in chosen]
+    predicted = [getattr(results[i], field).value for i in chosen]
+    return true, predicted
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
