@@ -8,8 +8,10 @@ import http.cookiejar
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -20,6 +22,7 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+PEER_HARNESS = ROOT.parent / "shared" / "peers" / "django-helpdesk"
 sys.path.insert(0, str(ROOT))
 from report import write_report  # noqa: E402  (bench/report.py, beside this script)
 from throughput import CREATED_PREFIX, measure_create, measure_export, summary  # noqa: E402  (bench/throughput.py)
@@ -77,6 +80,12 @@ def main():
     parser.add_argument("--creates", type=int, default=800, help="tickets created in the throughput test")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients in the throughput test")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="then run django-helpdesk's harness (../shared/peers/django-helpdesk) at the same size and add the ratios",
+    )
+    parser.add_argument("--peer", default=str(PEER_HARNESS), help="the django-helpdesk harness directory")
     args = parser.parse_args()
 
     database = args.database or f"cootrack_bench_{args.size}"
@@ -104,7 +113,24 @@ def main():
         server.wait(timeout=30)
         log.close()
     queries = count_queries(env, token, cases)
-    write_report(args, database, results, queries, workers=gunicorn_workers())
+    peer = run_peer(Path(args.peer), args.size) if args.compare else None
+    write_report(args, database, results, queries, workers=gunicorn_workers(), peer=peer)
+
+
+def run_peer(harness: Path, size: int) -> dict:
+    """django-helpdesk's own harness at the same size, right after Cootrack's cases on the same machine (its
+    PostgreSQL cluster and gunicorn on 127.0.0.1, stopped when it ends); returns its results and run time."""
+    label = {100_000: "100k", 1_000_000: "1M"}.get(size, str(size))
+    results = Path(tempfile.gettempdir()) / "cootrack-peer" / f"results-{label}"
+    started = time.monotonic()
+    subprocess.run(  # noqa: S603
+        ["bash", str(harness / "run.sh")],  # noqa: S607
+        env={**os.environ, "SMALL": str(size), "SKIP_1M": "1", "RESULTS": str(results)},
+        check=True,
+        timeout=3 * 3600,
+    )
+    data = json.loads((results / f"{label}.json").read_text())
+    return {**data, "label": label, "minutes": (time.monotonic() - started) / 60}
 
 
 # --- setup ----------------------------------------------------------------------------------------
@@ -121,6 +147,7 @@ def bench_env(url: str) -> dict[str, str]:
         API_THROTTLE_CLASSIFY="1000000/min",
         OPENAI_API_KEY="",
         LOG_LEVEL="WARNING",
+        SERVER_TIMING="1",  # each response's CPU and SQL time (project/middleware.py), reported beside latency
     )
 
 
@@ -204,6 +231,7 @@ class Client:
 
     def __init__(self, base: str, token: str):
         self.base, self.token = base, token
+        self.timing: dict[str, float] = {}  # the last response's Server-Timing figures
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
@@ -228,6 +256,7 @@ class Client:
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)  # noqa: S310
         opener = self.opener if who == "session" else urllib.request.build_opener()
         with opener.open(request, timeout=60) as response:
+            self.timing = server_timing(response.headers.get("Server-Timing", ""))
             return response.status, response.read()
 
 
@@ -256,16 +285,29 @@ def measure(client: Client, case, warmup: int, requests: int) -> dict:
     body = CLASSIFY_BODY if method == "POST" else None
     for _ in range(warmup):
         client.call(method, path, who, body)
-    times, deadline = [], time.monotonic() + 120
+    times, cpu, sql, deadline = [], [], [], time.monotonic() + 120
     for _ in range(requests):
         started = time.perf_counter()
         status, _ = client.call(method, path, who, body)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append(client.timing.get("cpu", 0.0))
+        sql.append(client.timing.get("sql", 0.0))
         if status != 200:
             raise SystemExit(f"{name}: HTTP {status}")
         if time.monotonic() > deadline:
             break
-    return summary(name, times, budget, path=path)
+    return summary(name, times, budget, path=path, cpu_ms=statistics.median(cpu), sql_ms=statistics.median(sql))
+
+
+def server_timing(header: str) -> dict[str, float]:
+    """{"cpu": ms, "sql": ms} from a Server-Timing header (project/middleware.py)."""
+    found = {}
+    for part in header.split(","):
+        name, _, rest = part.strip().partition(";")
+        match = re.search(r"dur=([0-9.]+)", rest)
+        if name and match:
+            found[name] = float(match.group(1))
+    return found
 
 
 def count_queries(env: dict, token: str, cases) -> dict[str, int]:

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, and only when SERVER_TIMING is on: what each response cost the server (the benchmark reads it).
+    "project.middleware.ServerTimingMiddleware",
     # First: nothing may read X-Forwarded-* before untrusted ones are dropped (project/clientip.py).
     "project.clientip.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -234,6 +236,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Server-Timing header (CPU and SQL time per response) for the benchmark; off in production.
+SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
 
 # The AI classifier. With no key the local model answers; see tickets/classifier/.
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")

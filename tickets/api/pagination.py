@@ -20,7 +20,8 @@ class KnownCountPaginator(Paginator):
 
 class TicketPagination(PageNumberPagination):
     """Page-number pagination whose ``count`` is exact for every label filter (kept by database counters) and
-    exact up to 10,000 for a search; ``count_exact`` says which. Pages past a capped count are 404."""
+    exact up to selectors.SEARCH_COUNT_CAP (1,000) for a search; ``count_exact`` says which. Pages past a capped
+    count are 404."""
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
