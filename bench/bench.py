@@ -88,6 +88,8 @@ def main():
     parser.add_argument("--peer", default=str(PEER_HARNESS), help="the django-helpdesk harness directory")
     args = parser.parse_args()
 
+    if args.compare and not (Path(args.peer) / "run.sh").is_file():
+        parser.error(f"--compare: no django-helpdesk harness at {args.peer} (give its directory with --peer)")
     database = args.database or f"cootrack_bench_{args.size}"
     url = f"{args.dsn}/{database}"
     env = bench_env(url)
