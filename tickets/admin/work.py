@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -130,7 +131,8 @@ class TicketWorkMixin:
             "thread_ticket": ticket,
             "can_write": self.has_change_permission(request, ticket),
             "canned": services.canned_for(ticket, agent=request.user),
-            "similar": selectors.similar_tickets(ticket),
+            # Looked up only if the page is rendered: a save that redirects never pays for it.
+            "similar": SimpleLazyObject(lambda: selectors.similar_tickets(ticket)),
         }
 
     # --- bulk actions ----------------------------------------------------------------------------

@@ -3,22 +3,18 @@ it, a circuit breaker, a bounded number of calls in flight, the customer's text 
 checked as untrusted text. ``draft_reply`` never raises for an LLM problem: it returns None and the caller offers
 a canned response instead."""
 
-import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from tickets.classifier import client
 from tickets.classifier.breaker import CircuitBreaker
+from tickets.classifier.guard import ask_llm
 from tickets.classifier.parsing import InvalidAnswer, json_object
 from tickets.classifier.prompts import fenced
-from tickets.classifier.slots import llm_slot
 from tickets.models.tickets import DESCRIPTION_MAX_LENGTH
-
-logger = logging.getLogger(__name__)
-
-DRAFT_PROMPT_VERSION = "2026-11-28.1"
 
 SYSTEM_PROMPT = """\
 You draft replies for the support agents of a software company. The agent reads your draft, edits it and \
@@ -48,7 +44,7 @@ RESPONSE_FORMAT = {
     },
 }
 
-# Thread and canned text sent to the LLM are cut to these sizes: the prompt stays bounded on any ticket.
+# The newest messages of the thread and the text sent to the LLM are cut to these sizes: the prompt stays bounded.
 THREAD_MESSAGES = 6
 TEXT_CHARS = 2000
 
@@ -67,24 +63,15 @@ class DraftInput:
     agent_name: str
 
 
-def draft_reply(data: DraftInput) -> str | None:
-    """The LLM's draft for this ticket, or None when there is no LLM or it failed, was slow or answered garbage."""
-    if not client.llm_configured() or not breaker.allow():
-        return None
-    with llm_slot() as slot_taken:
-        if not slot_taken:
-            breaker.release_trial()
-            logger.info("every LLM slot is busy; offering a canned response")
-            return None
-        try:
-            content, _model = client.chat(_messages(data), RESPONSE_FORMAT, timeout=settings.DRAFT_TIMEOUT_S)
-            reply = clean_reply(content)
-        except (client.LLMUnavailable, InvalidAnswer) as exc:
-            breaker.record_failure()
-            logger.warning("LLM reply draft failed (%s); offering a canned response", exc)
-            return None
-    breaker.record_success()
-    return reply
+def draft_reply(data: Callable[[], DraftInput]) -> str | None:
+    """The LLM's draft for this ticket, or None when there is no LLM or it failed, was slow or answered garbage.
+    ``data`` gathers the ticket, thread and canned responses; it is called only when the LLM is asked."""
+
+    def call() -> str:
+        content, _model = client.chat(_messages(data()), RESPONSE_FORMAT, timeout=settings.DRAFT_TIMEOUT_S)
+        return clean_reply(content)
+
+    return ask_llm(breaker, call, what="reply draft", instead="offering a canned response")
 
 
 def clean_reply(content: str) -> str:

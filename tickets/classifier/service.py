@@ -1,15 +1,12 @@
 """classify(): the LLM when configured and healthy, the local model otherwise. Never raises for an LLM problem."""
 
-import logging
 import time
 
 from tickets.classifier import client, local
 from tickets.classifier.base import Classification
 from tickets.classifier.breaker import CircuitBreaker
+from tickets.classifier.guard import ask_llm
 from tickets.classifier.prompts import PROMPT_VERSION
-from tickets.classifier.slots import llm_slot
-
-logger = logging.getLogger(__name__)
 
 breaker = CircuitBreaker(failure_threshold=3, reset_after_s=30.0)
 
@@ -19,22 +16,15 @@ def classify(title: str, description: str, *, backend: str = "auto") -> Classifi
     title = title or ""
     description = description or ""
     started = time.monotonic()
-    if backend in ("auto", "llm") and client.llm_configured() and breaker.allow():
-        with llm_slot() as slot_taken:
-            if not slot_taken:
-                breaker.release_trial()
-                logger.info("every LLM slot is busy; using the local model")
-            else:
-                try:
-                    category, priority, confidence, model = client.complete(title, description)
-                except client.LLMUnavailable as exc:
-                    breaker.record_failure()
-                    logger.warning("LLM classification failed (%s); using the local model", exc)
-                else:
-                    breaker.record_success()
-                    # The prompt's version travels with the model name: "llm:<model>@<prompt version>".
-                    classified_by = f"{model}@{PROMPT_VERSION}"
-                    return Classification(category, priority, confidence, "llm", classified_by, _ms(started))
+    if backend in ("auto", "llm"):
+        answer = ask_llm(
+            breaker, lambda: client.complete(title, description), what="classification", instead="using the local model"
+        )
+        if answer is not None:
+            category, priority, confidence, model = answer
+            # The prompt's version travels with the model name: "llm:<model>@<prompt version>".
+            classified_by = f"{model}@{PROMPT_VERSION}"
+            return Classification(category, priority, confidence, "llm", classified_by, _ms(started))
     category, priority, confidence, version = local.predict(title, description)
     return Classification(category, priority, confidence, "local", version, _ms(started))
 

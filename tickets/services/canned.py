@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from tickets.classifier.drafts import DraftInput, draft_reply
-from tickets.models import CannedResponse, MessageKind, Ticket
+from tickets.classifier.drafts import THREAD_MESSAGES, DraftInput, draft_reply
+from tickets.models import PUBLIC_KINDS, CannedResponse, MessageKind, Ticket
 from tickets.sketch import similarity, trigrams
 
 PLACEHOLDER = re.compile(r"\{(ticket_id|ticket_title|agent_name|submitter_email)\}")
@@ -113,16 +113,18 @@ def reply_suggest(*, ticket: Ticket, agent) -> ReplySuggestion:
     """A reply for the agent to edit, never sent from here: the LLM's draft from the ticket, its public thread and
     the best-fitting canned responses; without an LLM answer, the best-fitting canned response; else nothing."""
     ranked = canned_ranked(ticket)
-    thread = ticket.messages.filter(kind__in=(MessageKind.REPLY, MessageKind.CUSTOMER)).order_by("-created_at", "-id")
-    draft = draft_reply(
-        DraftInput(
+
+    def draft_input() -> DraftInput:  # read only when an LLM is asked
+        newest = ticket.messages.filter(kind__in=PUBLIC_KINDS).order_by("-created_at", "-id")[:THREAD_MESSAGES]
+        return DraftInput(
             title=ticket.title,
             description=ticket.description,
-            thread=[("customer" if m.kind == MessageKind.CUSTOMER else "agent", m.body) for m in reversed(thread[:6])],
+            thread=[("customer" if m.kind == MessageKind.CUSTOMER else "agent", m.body) for m in reversed(newest)],
             canned=[(r.title, canned_render(r.body, ticket=ticket, agent=agent)) for r, _ in ranked[:CANNED_FOR_DRAFT]],
             agent_name=_agent_name(agent),
         )
-    )
+
+    draft = draft_reply(draft_input)
     if draft is not None:
         return ReplySuggestion(draft, "llm")
     if ranked and ranked[0][1] >= BEST_CANNED_MIN:
