@@ -62,6 +62,9 @@ CASES = [
     ("admin changelist, mine", "GET", "/admin/tickets/ticket/?assignee=me", 150, "session"),
     ("admin changelist, SLA breached", "GET", "/admin/tickets/ticket/?sla=breached", 150, "session"),
     ("admin change page (thread)", "GET", "/admin/tickets/ticket/{ticket}/change/", 150, "session"),
+    ("admin Excel export, a rare word's tickets", "GET", "/admin/tickets/ticket/export-xlsx/?q=kaleidoscope", 250,
+     "session"),
+    ("admin: your background jobs", "GET", "/admin/tickets/ticket/jobs/", 150, "session"),
     ("admin dashboard (home)", "GET", "/admin/", 150, "session"),
     ("admin stats page, 90 days", "GET", "/admin/stats/?days=90", 150, "session"),
 ]  # fmt: skip
