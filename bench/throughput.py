@@ -4,6 +4,7 @@ CSV export of every row with the server's memory, plus the summary every case re
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import statistics
@@ -34,12 +35,22 @@ def summary(name: str, times_ms: list[float], budget: float | None, **extra) -> 
     } | extra
 
 
-def measure_create(base: str, total: int, clients: int, database_url: str) -> dict:
-    """Anonymous creates from `clients` concurrent connections: throughput, latency, errors, and every 201 stored.
+def measure_create(base: str, total: int, clients: int, database_url: str, server_pid: int) -> dict:
+    """Anonymous creates from `clients` concurrent connections: throughput, latency, errors, every 201 stored,
+    and the gunicorn workers' CPU time per created ticket (a cost that does not depend on how busy the machine is).
 
     With wrk installed (Debian's package) it drives the load for 10 s, leaving the CPU to the server; without
     it, `total` requests from Python threads (whose own CPU use lowers the figure on a 2-core machine).
     """
+    floor = measure_floor_wrk(base, clients)
+    cpu_before = server_cpu_s(server_pid)
+    result = _create_load(base, total, clients, database_url)
+    created = result.get("stored", result["n"] - result["errors"])
+    cpu_ms = (server_cpu_s(server_pid) - cpu_before) * 1000 / max(created, 1)
+    return result | {"cpu_ms": cpu_ms, "floor_throughput": floor}
+
+
+def _create_load(base: str, total: int, clients: int, database_url: str) -> dict:
     if shutil.which("wrk"):
         return measure_create_wrk(base, clients, database_url)
     errors, times, lock = [], [], threading.Lock()
@@ -65,6 +76,16 @@ def measure_create(base: str, total: int, clients: int, database_url: str) -> di
         list(pool.map(one, range(total)))
     elapsed = time.perf_counter() - started
     return summary(f"create, {clients} concurrent clients", times, None, throughput=total / elapsed, errors=len(errors))
+
+
+def measure_floor_wrk(base: str, clients: int) -> float | None:
+    """Requests per second of the floor (GET /healthz) under the same wrk load as the create test: what this
+    machine's server and load generator manage for a request that does nothing. None without wrk."""
+    if not shutil.which("wrk"):
+        return None
+    command = [shutil.which("wrk"), "-t2", f"-c{clients}", "-d5s", "--timeout", "10s", f"{base}/healthz"]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout  # noqa: S603
+    return float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))
 
 
 def measure_create_wrk(base: str, clients: int, database_url: str) -> dict:
@@ -96,10 +117,8 @@ def measure_create_wrk(base: str, clients: int, database_url: str) -> dict:
     }
 
 
-def pss_kb(pid: int) -> int:
-    """Memory of a process and its children (the gunicorn workers), in KiB: the proportional set size, so
-    pages the forked workers share with the master count once, not once per process."""
-    total = 0
+def server_processes(pid: int):
+    """/proc entries of a process and its children and grandchildren (the gunicorn master and workers)."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -108,14 +127,34 @@ def pss_kb(pid: int) -> int:
         except OSError:
             continue
         ppid = int(re.search(r"PPid:\s+(\d+)", status).group(1))
-        if int(proc.name) in (pid,) or ppid == pid or _is_descendant(ppid, pid):
-            try:
-                rollup = (proc / "smaps_rollup").read_text()
-            except OSError:
-                continue
-            match = re.search(r"^Pss:\s+(\d+)", rollup, re.M)
-            total += int(match.group(1)) if match else 0
+        if int(proc.name) == pid or ppid == pid or _is_descendant(ppid, pid):
+            yield proc
+
+
+def pss_kb(pid: int) -> int:
+    """Memory of a process and its children (the gunicorn workers), in KiB: the proportional set size, so
+    pages the forked workers share with the master count once, not once per process."""
+    total = 0
+    for proc in server_processes(pid):
+        try:
+            rollup = (proc / "smaps_rollup").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^Pss:\s+(\d+)", rollup, re.M)
+        total += int(match.group(1)) if match else 0
     return total
+
+
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the gunicorn master and its workers have used so far."""
+    ticks = 0
+    for proc in server_processes(pid):
+        try:
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc_pid_stat(5))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _is_descendant(ppid: int, root: int) -> bool:
@@ -126,8 +165,9 @@ def _is_descendant(ppid: int, root: int) -> bool:
     return int(re.search(r"PPid:\s+(\d+)", status).group(1)) == root
 
 
-def measure_export(client, server_pid: int) -> dict:
-    """The whole table as CSV through the admin export: rows per second and the server's peak memory."""
+def measure_export(client, server_pid: int, database_url: str) -> dict:
+    """The whole table as CSV through the admin export: rows per second and the server's peak memory, beside
+    the rate at which PostgreSQL alone writes the table as CSV (``COPY ... TO STDOUT``) in the same run."""
     before = pss_kb(server_pid)
     peak, stop = [before], threading.Event()
 
@@ -163,4 +203,18 @@ def measure_export(client, server_pid: int) -> dict:
         "bytes": size,
         "pss_before_mb": before / 1024,
         "pss_peak_mb": max(peak) / 1024,
+        "copy_rows_per_s": copy_rate(database_url),
     }
+
+
+def copy_rate(database_url: str) -> float:
+    """Rows per second of ``COPY tickets_ticket TO STDOUT (FORMAT csv)`` read by a client on this machine: the
+    floor of any CSV export (no ordering, no joins, no formula guards, no HTTP)."""
+    with psycopg.connect(database_url) as conn, conn.cursor() as cursor:
+        started = time.perf_counter()
+        with cursor.copy("COPY tickets_ticket TO STDOUT (FORMAT csv)") as copy:
+            for _block in copy:
+                pass
+        elapsed = time.perf_counter() - started
+        rows = conn.execute("SELECT count(*) FROM tickets_ticket").fetchone()[0]
+    return rows / elapsed

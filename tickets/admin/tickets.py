@@ -1,5 +1,7 @@
 """Tickets in the staff workspace: triage, one-click moves, bulk actions, import and export."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
@@ -26,6 +30,7 @@ from tickets.admin.work import TicketWorkMixin
 from tickets.filters import search_tickets
 from tickets.models import NEWEST_FIRST, PAGE_SIZE, TICKET_FIELDS, Priority, Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
+from tickets.templatetags.ticket_admin import ROW_PK, row_url
 
 STATUS_COLOURS = dict(zip(Status.values, ("info", "warning", "success", "default"), strict=True))
 PRIORITY_COLOURS = dict(zip(Priority.values, ("default", "info", "warning", "danger"), strict=True))
@@ -56,6 +61,28 @@ class TicketEventInline(TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+
+def status_badge(status: str) -> str:
+    return format_html(
+        '<span class="ticket-status ticket-status-{}" data-status="{}">{}</span>',
+        STATUS_COLOURS.get(status, "default"),
+        status,
+        Status(status).label if status in Status.values else status,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def status_cell(status: str, url: str, language: str) -> str:
+    """A status's badge and one-click moves, posting to ``url``: the same for every row in that status but
+    for the ticket id in the URL, so it is built once per status (and language)."""
+    buttons = format_html_join(
+        "",
+        '<button type="submit" class="ticket-quick-move" formaction="{}" name="status" value="{}" '
+        'title="Move to {}">{}</button>',
+        ((url, move.value, move.label, move.label) for move in QUICK_MOVES.get(Status(status), ())),
+    )
+    return format_html('<span class="ticket-status-cell">{} {}</span>', status_badge(status), buttons)
 
 
 @admin.register(Ticket)
@@ -142,24 +169,13 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
 
     @display(description="Status", ordering="status")
     def status_badge(self, obj):
-        return format_html(
-            '<span class="ticket-status ticket-status-{}" data-status="{}">{}</span>',
-            STATUS_COLOURS.get(obj.status, "default"),
-            obj.status,
-            obj.get_status_display(),
-        )
+        return status_badge(obj.status)
 
     @display(description="Status", ordering="status")
     def status_with_moves(self, obj):
         """The status badge plus one-click moves; the buttons post the changelist form (CSRF token included)."""
-        url = reverse("admin:tickets_ticket_set_status", args=[obj.pk])
-        buttons = format_html_join(
-            "",
-            '<button type="submit" class="ticket-quick-move" formaction="{}" name="status" value="{}" '
-            'title="Move to {}">{}</button>',
-            ((url, move.value, move.label, move.label) for move in QUICK_MOVES.get(Status(obj.status), ())),
-        )
-        return format_html('<span class="ticket-status-cell">{} {}</span>', self.status_badge(obj), buttons)
+        cell = status_cell(obj.status, row_url("admin:tickets_ticket_set_status", ROW_PK), get_language())
+        return mark_safe(cell.replace(str(ROW_PK), str(int(obj.pk))))  # noqa: S308 (built by format_html)
 
     @display(description="AI kept", boolean=True)
     def ai_agreement(self, obj):

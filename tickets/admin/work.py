@@ -18,6 +18,7 @@ from unfold.decorators import action, display
 from tickets import selectors, services
 from tickets.api.serializers import active_staff
 from tickets.models import MessageKind, Status, Ticket
+from tickets.templatetags.ticket_admin import row_url
 
 SLA_COLOURS = {"ok": "success", "due_soon": "warning", "breached": "danger", "met": "info"}
 SLA_LABELS = {"ok": "On track", "due_soon": "Due soon", "breached": "Breached", "met": "Met"}
@@ -47,7 +48,7 @@ class TicketWorkMixin:
     def assignee_column(self, obj):
         if obj.assignee_id:
             return obj.assignee.get_username()
-        url = reverse("admin:tickets_ticket_assign_me", args=[obj.pk])
+        url = row_url("admin:tickets_ticket_assign_me", obj.pk)
         return format_html(
             '<button type="submit" class="ticket-quick-move ticket-assign-me" formaction="{}">Assign to me</button>',
             url,

@@ -11,17 +11,19 @@ renders a page both ways and compares them); editable, popup and sortable lists 
 """
 
 import datetime
+import functools
+from types import SimpleNamespace
 
 from django import VERSION as DJANGO_VERSION
 from django.contrib.admin import helpers
-from django.contrib.admin.templatetags.admin_list import _coerce_field_name, result_hidden_fields
+from django.contrib.admin.templatetags.admin_list import _coerce_field_name
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
-from django.contrib.admin.utils import lookup_field
+from django.contrib.admin.utils import lookup_field, quote
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.template import Library
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -30,7 +32,6 @@ from unfold.templatetags.unfold_list import (
     CHECKBOX_CLASSES,
     LINK_CLASSES,
     ROW_CLASSES,
-    UnfoldResultList,
     result_headers,
 )
 from unfold.utils import (
@@ -45,33 +46,52 @@ from unfold.utils import (
 # character in either needs escaping).
 PK_PLACEHOLDER = "cootrack-row-pk"
 TEXT_PLACEHOLDER = "cootrack-badge-text"
+# Stands for a row's id in a URL built once per page (any id the URL patterns accept).
+ROW_PK = 987654321
 LINK = '<a href="{}" class="' + " ".join(LINK_CLASSES) + '" >{}</a>'
 
 register = Library()
 
 
+def row_url(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a changelist row: reversed once per URL name and script prefix, then the
+    row's id put in (a page of 25 rows asked for 50 reverses)."""
+    return _row_url_pattern(name, get_script_prefix()).replace(str(ROW_PK), str(int(pk)), 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _row_url_pattern(name: str, prefix: str) -> str:
+    return reverse(name, args=[ROW_PK])
+
+
 @register.tag(name="ticket_result_list")
 def ticket_result_list(parser, token):
-    """unfold's ``unfold_result_list`` (same template, same context) with the rows built by :class:`PageRows`."""
+    """unfold's ``unfold_result_list``, each row built by :class:`PageRows` and drawn by change_list_rows.html."""
     if DJANGO_VERSION >= (6, 1):
         return InclusionAdminNode(
-            "ticket_result_list", parser, token, func=result_list, template_name="change_list_results.html"
+            "ticket_result_list", parser, token, func=result_list, template_name="change_list_rows.html"
         )
-    return InclusionAdminNode(parser, token, func=result_list, template_name="change_list_results.html")
+    return InclusionAdminNode(parser, token, func=result_list, template_name="change_list_rows.html")
 
 
 def result_list(context, cl) -> dict:
-    """The context of unfold's ``result_list`` tag, with the rows built by :class:`PageRows`."""
+    """The context of unfold's ``result_list`` tag, each row already built by :class:`PageRows`."""
     admin = cl.model_admin
-    if getattr(cl, "formset", None) or cl.is_popup or getattr(admin, "ordering_field", None):
-        return unfold_list.result_list(context, cl)  # editable, popup or sortable lists: unfold's own way
+    if (
+        getattr(cl, "formset", None)
+        or cl.is_popup
+        or getattr(admin, "ordering_field", None)
+        or getattr(admin, "list_sections", None)
+        or context.get("actions_row")
+    ):
+        # Editable, popup, sortable, sectioned lists or row actions: unfold's own rows and template.
+        return {**unfold_list.result_list(context, cl), "unfold_rows": True}
     headers = list(result_headers(cl))
     return {
         "cl": cl,
-        "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "results": PageRows(cl, headers).rows(),
+        "rows": PageRows(cl, headers).rows(),
         "actions_row": context.get("actions_row"),
         "has_add_permission": cl.model_admin.has_add_permission(context["request"]),
     }
@@ -81,51 +101,58 @@ class PageRows:
     """One page's rows; what depends only on a column, or on a value, is worked out once."""
 
     def __init__(self, cl, headers):
-        self.cl = cl
-        self.admin = cl.model_admin
-        self.labels = [header["text"] for header in headers]
-        self.empty = self.admin.get_empty_value_display()
-        self.memo: dict = {}
-        links = cl.list_display_links
-        self.links = [
-            links is not None and (name in links or (index == 0 and not links))
-            for index, name in enumerate(cl.list_display)
-        ]
-        # The first linked column is the row's header cell (``th``); later linked columns are ``td``.
-        self.first_link = self.links.index(True) if True in self.links else None
         from unfold.admin import checkbox  # noqa: PLC0415 (unfold.admin loads the template libraries)
 
-        self.select_label = gettext("Select record")
+        self.cl = cl
+        self.admin = cl.model_admin
+        self.empty = self.admin.get_empty_value_display()
+        self.memo: dict = {}
+        self.url_pattern = None
         self.checkbox = checkbox.render(helpers.ACTION_CHECKBOX_NAME, PK_PLACEHOLDER)
+        links = cl.list_display_links
+        self.columns = []
+        first_link = True
+        for index, name in enumerate(cl.list_display):
+            link = links is not None and (name in links or (index == 0 and not links))
+            # The first linked column is the row's header cell (``th``); later linked columns are ``td``.
+            tag = "th" if link and first_link else "td"
+            first_link = first_link and not link
+            label = headers[index]["text"] if link or index else gettext("Select record")
+            if name == "action_checkbox":
+                classes = {False: CHECKBOX_CLASSES}
+            else:
+                plain = [f"field-{_coerce_field_name(name, index)}", *ROW_CLASSES]
+                classes = {False: plain, True: [*plain, "nowrap"]}
+            # The cell's opening tag with and without the "nowrap" class, and its closing tag.
+            opening = {
+                nowrap: format_html('<{} class="{}" data-label="{}">', tag, " ".join(names), label)
+                for nowrap, names in classes.items()
+            }
+            self.columns.append((index, name, link, opening, f"</{tag}>"))
 
-    def rows(self) -> list:
-        return [UnfoldResultList(result, None, self.cells(result)) for result in self.cl.result_list]
+    def rows(self) -> list[str]:
+        return [mark_safe("\n".join(self.cells(result))) for result in self.cl.result_list]  # noqa: S308
 
     def cells(self, result):
         url = None
-        for index, name in enumerate(self.cl.list_display):
-            classes, text = self.value(name, index, result)
-            class_attr = " ".join(classes)
-            if self.links[index]:
+        for index, name, link, opening, closing in self.columns:
+            nowrap, text = self.value(name, index, result)
+            content = conditional_escape(text)
+            if link:
                 if url is None:
                     url = self.change_url(result)
-                content = text if url is False else format_html(LINK, url, text)
-                tag = "th" if index == self.first_link else "td"
-                label = self.labels[index]
-                yield format_html('<{} class="{}" data-label="{}">{}</{}>', tag, class_attr, label, content, tag)
-            else:
-                label = self.labels[index] if index else self.select_label
-                yield format_html('<td class="{}" data-label="{}">{}</td>', class_attr, label, text)
+                if url is not False:
+                    content = LINK.format(conditional_escape(url), content)
+            yield opening[nowrap] + content + closing
 
-    def value(self, name: str, index: int, result) -> tuple[list[str], str]:
-        """The cell's CSS classes and content, as unfold's ``items_for_result`` makes them."""
+    def value(self, name: str, index: int, result) -> tuple[bool, str]:
+        """Whether the cell takes the "nowrap" class, and its content, as unfold's ``items_for_result``."""
         if name == "action_checkbox":
-            return CHECKBOX_CLASSES, mark_safe(self.checkbox.replace(PK_PLACEHOLDER, escape(str(result.pk))))  # noqa: S308
-        classes = [f"field-{_coerce_field_name(name, index)}", *ROW_CLASSES]
+            return False, mark_safe(self.checkbox.replace(PK_PLACEHOLDER, escape(str(result.pk))))  # noqa: S308
         try:
             field, attr, value = lookup_field(name, result, self.admin)
         except ObjectDoesNotExist:
-            return classes, self.empty
+            return False, self.empty
         if field is None or field.auto_created:
             empty = getattr(attr, "empty_value_display", self.empty)
             if label := getattr(attr, "label", False):
@@ -138,17 +165,13 @@ class PageRows:
                 text = self.once((name, value), display_for_value, value, empty, True)
             else:
                 text = display_for_value(value, empty, False)
-            if isinstance(value, datetime.date | datetime.time):
-                classes.append("nowrap")
-            return classes, text
+            return isinstance(value, datetime.date | datetime.time), text
         if isinstance(field.remote_field, models.ManyToOneRel):
             related = getattr(result, field.name)
             text = self.empty if related is None else related
         else:
             text = display_for_field(value, field, self.empty)
-        if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
-            classes.append("nowrap")
-        return classes, text
+        return isinstance(field, models.DateField | models.TimeField | models.ForeignKey), text
 
     def badge(self, name: str, value, empty: str, label):
         """unfold's ``display_for_label``. A (kind, text) pair whose kind has a colour (the SLA column's
@@ -176,8 +199,16 @@ class PageRows:
         return self.memo[key]
 
     def change_url(self, result):
-        try:
-            url = self.cl.url_for_result(result)
-        except NoReverseMatch:
+        """The row's change link, filters kept: built once per page for a stand-in id, then given the row's."""
+        if self.url_pattern is None:
+            stand_in = SimpleNamespace(**{self.cl.pk_attname: ROW_PK})
+            try:
+                url = self.cl.url_for_result(stand_in)
+            except NoReverseMatch:
+                self.url_pattern = False
+            else:
+                filters = {"preserved_filters": self.cl.preserved_filters, "opts": self.cl.opts}
+                self.url_pattern = add_preserved_filters(filters, url)
+        if self.url_pattern is False:
             return False
-        return add_preserved_filters({"preserved_filters": self.cl.preserved_filters, "opts": self.cl.opts}, url)
+        return self.url_pattern.replace(str(ROW_PK), str(quote(result.pk)), 1)
