@@ -25,6 +25,8 @@ def tickets(agent, manager):
         TicketFactory(
             title=f"Row {n} <b>&</b> \"quoted\" 'ticket'",
             status=status,
+            priority=("high", "medium", "low", "critical", "high", "low")[n],
+            category=("billing", "technical", "account", "general", "technical", "billing")[n],
             created_at=now - timedelta(hours=n * 7),
             ai_category="billing",
             ai_priority="high",

@@ -56,7 +56,10 @@ class Command(BaseCommand):
                 "sources": dict(Counter(r.source for r in results)),
                 "by_source": by_source,
                 "category_per_label": evaluation.per_label(true_cat, pred_cat, Category.values),
-                "priority_per_label": evaluation.per_label(true_pri, pred_pri, Priority.values),
+                "priority_per_label": evaluation.per_label(
+                    true_pri, evaluation.on_data_scale(true_pri, pred_pri), Priority.values
+                ),
+                "priority_scale": "as labelled" if "critical" in true_pri else "critical counted as high",
                 "category_confusion": evaluation.confusion(true_cat, pred_cat, Category.values),
                 "priority_confusion": evaluation.confusion(true_pri, pred_pri, Priority.values),
                 "calibration": table,
@@ -69,7 +72,8 @@ class Command(BaseCommand):
     def _scores(self, rows, results, indexes) -> dict:
         true_cat, pred_cat = _labels(rows, results, indexes, "category")
         true_pri, pred_pri = _labels(rows, results, indexes, "priority")
-        return evaluation.scores(true_cat, pred_cat, true_pri, pred_pri, Category.values, Priority.values)
+        scale = [(row.get("priority") or "").strip() for row in rows]
+        return evaluation.scores(true_cat, pred_cat, true_pri, pred_pri, Category.values, Priority.values, scale=scale)
 
     def _print(self, s: dict) -> None:
         out = self.stdout.write
@@ -85,6 +89,9 @@ class Command(BaseCommand):
                 else ""
             )
             out(f"  {name}: {g['n']} rows, category {g['category_accuracy']:.1%}{priority}")
+        if s["priority_n"] and s["priority_scale"] != "as labelled":
+            out("priority scored on the data's scale: no row is labelled critical, so its most urgent level is")
+            out("high and a critical prediction counts as high (the two priority errors count predictions as made)")
         for kind in ("category", "priority"):
             out(f"{kind} per label (precision / recall / F1 / n):")
             for label, m in s[f"{kind}_per_label"].items():
