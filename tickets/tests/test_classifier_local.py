@@ -37,6 +37,21 @@ def test_priority_follows_urgency_signals():
     assert order.index(question.priority) <= order.index("medium")
 
 
+def test_an_email_is_read_for_its_own_message():
+    """Quoted history and the signature are dropped before the features: a reply is about its new message."""
+    email = (
+        "Dear Customer Support Team,\n\nI cannot reset my password: the reset link says it expired.\n\n"
+        "Best regards,\nAnna Berg\nInvoice team, ACME\n"
+        "\nOn Mon, 3 Mar 2025 at 10:02, Billing <billing@example.com> wrote:\n> Your invoice INV-88 was refunded.\n"
+        "> The refund of $120 reaches your card in 5 days.\n> Invoice INV-88, payment, charge, billing, refund.\n"
+    )
+    message = local.message_only(email)
+    assert message == "Dear Customer Support Team,\n\nI cannot reset my password: the reset link says it expired."
+    assert local.message_only("Thanks!") == "Thanks!"  # nothing but a sign-off: kept as written
+    # Read whole, the quoted billing thread won (billing, confidence 1.0); its own message is about the account.
+    assert classify("Re: your request", email, backend="local").category == "account"
+
+
 def test_model_is_loaded_once_per_process():
     assert local.get_model() is local.get_model()
 
