@@ -1,13 +1,13 @@
 """The ticket admin's template tags.
 
-``ticket_result_list``: the changelist's rows, unfold's markup, built once per page instead of once per cell.
-
-unfold's own ``items_for_result`` rebuilds every column header for every row (a checkbox widget and three
-query strings per column) and renders a template for each badge, check box and icon: about two thirds of
-the page's time for 25 rows. Here the headers are built once per page, each distinct badge or icon is
-rendered once per page by unfold's own helpers and reused, the row check box is rendered once and given
-each row's id, and the change link is reversed once per row. The HTML is the same (``test_admin_rows``
-renders a page both ways and compares them); editable, popup and sortable lists fall back to unfold.
+``ticket_result_list``: the changelist's rows in unfold's markup, built once per page instead of once per cell.
+unfold's own ``items_for_result`` rebuilds every column header for every row (a check box widget and three
+query strings per column) and renders a template for each badge and check box: two thirds of the page's time
+for 25 rows. Here the headers are built once; each distinct badge is rendered once per page by unfold's own
+helper and reused; the row check box and the row links are built once for a stand-in id and given each row's;
+a row's cells are joined here and drawn by change_list_rows.html, a lean copy of unfold's rows template. The
+HTML is unfold's (``test_admin_rows`` renders pages both ways and compares them); editable, popup, sortable
+and sectioned lists and lists with row actions fall back to unfold's own rows.
 """
 
 import datetime
