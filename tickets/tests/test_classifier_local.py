@@ -52,6 +52,21 @@ def test_an_email_is_read_for_its_own_message():
     assert classify("Re: your request", email, backend="local").category == "account"
 
 
+def test_calibrated_confidence_is_scikit_learns():
+    """The model computes its probabilities and priorities itself (faster); they are scikit-learn's."""
+    import numpy as np
+    from scipy import sparse
+
+    model = local.get_model()
+    texts = [local.ticket_text(t, d) for t, d, _ in UNSEEN] + ["", "zzz qqq", "refund " * 200]
+    matrix = sparse.hstack([part.transform(texts) for _, part in model.features.transformer_list], "csr")
+    columns = local._text_columns(matrix)
+    ours = local.calibrated_proba(model.category_clf, columns)
+    assert np.allclose(ours, model.category_clf.predict_proba(columns), atol=1e-9)
+    assert np.allclose(ours.sum(axis=1), 1)
+    assert list(local.linear_predict(model.priority_clf, matrix)) == list(model.priority_clf.predict(matrix))
+
+
 def test_model_is_loaded_once_per_process():
     assert local.get_model() is local.get_model()
 
