@@ -30,7 +30,7 @@ from tickets.admin.work import TicketWorkMixin
 from tickets.filters import search_tickets
 from tickets.models import NEWEST_FIRST, PAGE_SIZE, TICKET_FIELDS, Priority, Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
-from tickets.templatetags.ticket_admin import ROW_PK, row_url
+from tickets.templatetags.ticket_admin import ROW_PK, row_url_pattern
 
 STATUS_COLOURS = dict(zip(Status.values, ("info", "warning", "success", "default"), strict=True))
 PRIORITY_COLOURS = dict(zip(Priority.values, ("default", "info", "warning", "danger"), strict=True))
@@ -174,7 +174,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
     @display(description="Status", ordering="status")
     def status_with_moves(self, obj):
         """The status badge plus one-click moves; the buttons post the changelist form (CSRF token included)."""
-        cell = status_cell(obj.status, row_url("admin:tickets_ticket_set_status", ROW_PK), get_language())
+        cell = status_cell(obj.status, row_url_pattern("admin:tickets_ticket_set_status"), get_language())
         return mark_safe(cell.replace(str(ROW_PK), str(int(obj.pk))))  # noqa: S308 (built by format_html)
 
     @display(description="AI kept", boolean=True)

@@ -42,12 +42,10 @@ from unfold.utils import (
     display_for_value,
 )
 
-# Stand for the row's id in the check box, and a badge's text in its badge, rendered once per page (no
-# character in either needs escaping).
-PK_PLACEHOLDER = "cootrack-row-pk"
-TEXT_PLACEHOLDER = "cootrack-badge-text"
-# Stands for a row's id in a URL built once per page (any id the URL patterns accept).
+# Stand for a row's id (any id the URL patterns accept) and a badge's text in what is built once per page and
+# then given each row's: its check box, its links, its badges. No character in either needs escaping.
 ROW_PK = 987654321
+TEXT_PLACEHOLDER = "cootrack-badge-text"
 LINK = '<a href="{}" class="' + " ".join(LINK_CLASSES) + '" >{}</a>'
 
 register = Library()
@@ -56,11 +54,16 @@ register = Library()
 def row_url(name: str, pk: int) -> str:
     """``reverse(name, args=[pk])`` for a changelist row: reversed once per URL name and script prefix, then the
     row's id put in (a page of 25 rows asked for 50 reverses)."""
-    return _row_url_pattern(name, get_script_prefix()).replace(str(ROW_PK), str(int(pk)), 1)
+    return row_url_pattern(name).replace(str(ROW_PK), str(int(pk)), 1)
+
+
+def row_url_pattern(name: str) -> str:
+    """The row URL ``name`` with ``ROW_PK`` standing for the row's id."""
+    return _reversed(name, get_script_prefix())
 
 
 @functools.lru_cache(maxsize=64)
-def _row_url_pattern(name: str, prefix: str) -> str:
+def _reversed(name: str, prefix: str) -> str:
     return reverse(name, args=[ROW_PK])
 
 
@@ -107,8 +110,8 @@ class PageRows:
         self.admin = cl.model_admin
         self.empty = self.admin.get_empty_value_display()
         self.memo: dict = {}
-        self.url_pattern = None
-        self.checkbox = checkbox.render(helpers.ACTION_CHECKBOX_NAME, PK_PLACEHOLDER)
+        self.checkbox = checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(ROW_PK))
+        self.change_url = self._change_url_pattern()
         links = cl.list_display_links
         self.columns = []
         first_link = True
@@ -134,21 +137,18 @@ class PageRows:
         return [mark_safe("\n".join(self.cells(result))) for result in self.cl.result_list]  # noqa: S308
 
     def cells(self, result):
-        url = None
+        url = self.change_url and conditional_escape(self.change_url.replace(str(ROW_PK), str(quote(result.pk)), 1))
         for index, name, link, opening, closing in self.columns:
             nowrap, text = self.value(name, index, result)
             content = conditional_escape(text)
-            if link:
-                if url is None:
-                    url = self.change_url(result)
-                if url is not False:
-                    content = LINK.format(conditional_escape(url), content)
+            if link and url:
+                content = LINK.format(url, content)
             yield opening[nowrap] + content + closing
 
     def value(self, name: str, index: int, result) -> tuple[bool, str]:
         """Whether the cell takes the "nowrap" class, and its content, as unfold's ``items_for_result``."""
         if name == "action_checkbox":
-            return False, mark_safe(self.checkbox.replace(PK_PLACEHOLDER, escape(str(result.pk))))  # noqa: S308
+            return False, mark_safe(self.checkbox.replace(str(ROW_PK), escape(str(result.pk))))  # noqa: S308
         try:
             field, attr, value = lookup_field(name, result, self.admin)
         except ObjectDoesNotExist:
@@ -198,17 +198,10 @@ class PageRows:
             return render(*args)
         return self.memo[key]
 
-    def change_url(self, result):
-        """The row's change link, filters kept: built once per page for a stand-in id, then given the row's."""
-        if self.url_pattern is None:
-            stand_in = SimpleNamespace(**{self.cl.pk_attname: ROW_PK})
-            try:
-                url = self.cl.url_for_result(stand_in)
-            except NoReverseMatch:
-                self.url_pattern = False
-            else:
-                filters = {"preserved_filters": self.cl.preserved_filters, "opts": self.cl.opts}
-                self.url_pattern = add_preserved_filters(filters, url)
-        if self.url_pattern is False:
-            return False
-        return self.url_pattern.replace(str(ROW_PK), str(quote(result.pk)), 1)
+    def _change_url_pattern(self) -> str | None:
+        """The rows' change link, filters kept, for the stand-in id; None where the admin has no change page."""
+        try:
+            url = self.cl.url_for_result(SimpleNamespace(**{self.cl.pk_attname: ROW_PK}))
+        except NoReverseMatch:
+            return None
+        return add_preserved_filters({"preserved_filters": self.cl.preserved_filters, "opts": self.cl.opts}, url)
