@@ -25,7 +25,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PEER_HARNESS = ROOT.parent / "shared" / "peers" / "django-helpdesk"
 sys.path.insert(0, str(ROOT))
-from report import write_report  # noqa: E402  (bench/report.py, beside this script)
+from report import budget_ratio, medians_by_name, write_report  # noqa: E402  (bench/report.py, beside this script)
 from throughput import CREATED_PREFIX, measure_create, measure_export, summary  # noqa: E402  (bench/throughput.py)
 
 from project.tests.gunicorn_server import free_port, production_env, wait_until_ready  # noqa: E402
@@ -159,10 +159,10 @@ def selected(cases: list, pattern: str | None) -> list:
 
 
 def print_results(results: list[dict]) -> None:
-    medians = {r["name"]: r["median"] for r in results}
+    medians = medians_by_name(results)
     for r in results:
         budget = r["budget"]
-        ratio = f"{r['median'] / medians[budget.of]:.2f}x {budget.of}" if budget else ""
+        ratio = f"{budget_ratio(r, medians):.2f}x {budget.of}" if budget else ""
         print(f"{r['name']:<50} {r['median']:8.1f} ms  cpu {r['cpu_ms']:6.1f}  sql {r['sql_ms']:6.1f}  {ratio}")
 
 

@@ -36,6 +36,15 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}"
 
 
+def medians_by_name(results: list[dict]) -> dict[str, float]:
+    return {r["name"]: r["median"] for r in results}
+
+
+def budget_ratio(result: dict, medians: dict[str, float]) -> float:
+    """The case's median over the median of the case its budget is measured against."""
+    return result["median"] / medians[result["budget"].of]
+
+
 def write_report(
     args, database: str, results: list[dict], queries: dict[str, int], *, workers: int, peer: dict | None = None
 ) -> None:
@@ -52,11 +61,11 @@ def write_report(
         "| case | median ms | p95 ms | server CPU ms | SQL ms | budget | measured | within | SQL queries |",
         "| --- | ---: | ---: | ---: | ---: | :--- | ---: | :---: | ---: |",
     ]
-    medians = {r["name"]: r["median"] for r in results}
+    medians = medians_by_name(results)
     for r in results:
         budget, measured, verdict, extra = r["budget"] or "", "", "", ""
         if budget:
-            ratio = r["median"] / medians[budget.of]
+            ratio = budget_ratio(r, medians)
             measured = f"{ratio:.1f}x"
             verdict = "yes" if ratio <= budget.times and r["p95"] <= 2 * r["median"] else "NO"
         if "throughput" in r:
@@ -99,7 +108,7 @@ def peer_table(results: list[dict], peer: dict | None) -> list[str]:
     """django-helpdesk's pages measured by its own harness in the same run (``bench/run --compare``), as ratios."""
     if peer is None:
         return ["", "django-helpdesk: `bench/run --size N --compare` measures it at the same size in the same run."]
-    medians = {r["name"]: r["median"] for r in results}
+    medians = medians_by_name(results)
     endpoints = {name.split()[0]: data for name, data in peer["endpoints"].items()}
     lines = [
         "",

@@ -83,24 +83,23 @@ def measure_floor_wrk(base: str, clients: int) -> float | None:
     machine's server and load generator manage for a request that does nothing. None without wrk."""
     if not shutil.which("wrk"):
         return None
-    command = [shutil.which("wrk"), "-t2", f"-c{clients}", "-d5s", "--timeout", "10s", f"{base}/healthz"]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout  # noqa: S603
+    output = wrk(f"{base}/healthz", clients, seconds=5)
     return float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))
+
+
+def wrk(url: str, clients: int, *, seconds: int, script: Path | None = None) -> str:
+    """wrk's output for `clients` connections on two threads for `seconds` (a request times out at 10 s)."""
+    command = [shutil.which("wrk"), "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s"]
+    if script:
+        command += ["-s", str(script)]
+    return subprocess.run([*command, url], capture_output=True, text=True, timeout=60, check=True).stdout  # noqa: S603
 
 
 def measure_create_wrk(base: str, clients: int, database_url: str) -> dict:
     title = f"{CREATED_PREFIX} (wrk)"  # as in create.lua
     with psycopg.connect(database_url) as conn:
         before = conn.execute("SELECT count(*) FROM tickets_ticket WHERE title = %s", [title]).fetchone()[0]
-    script = ROOT / "bench" / "create.lua"
-    command = [shutil.which("wrk"), "-t2", f"-c{clients}", "-d10s", "--timeout", "10s", "-s", str(script)]
-    output = subprocess.run(  # noqa: S603
-        [*command, f"{base}/api/tickets/"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    output = wrk(f"{base}/api/tickets/", clients, seconds=10, script=ROOT / "bench" / "create.lua")
     stats = json.loads(re.search(r"^WRK (.+)$", output, re.M).group(1))
     with psycopg.connect(database_url) as conn:
         after = conn.execute("SELECT count(*) FROM tickets_ticket WHERE title = %s", [title]).fetchone()[0]
