@@ -44,11 +44,16 @@ def priority_errors(true: list[str], predicted: list[str]) -> dict[str, float | 
     }
 
 
+def critical_counts_as_high(labels: list[str]) -> bool:
+    """A data set with no row labelled "critical" has "high" as its most urgent level (tickets-dev.csv's source
+    does), so there a "critical" prediction is the same call as "high"."""
+    return "critical" not in labels
+
+
 def on_data_scale(true: list[str], predicted: list[str]) -> list[str]:
-    """Priority predictions on the data set's own scale. A data set with no row labelled "critical" has "high" as
-    its most urgent level (tickets-dev.csv's source does), so there a "critical" prediction is the same call as
-    "high"; a data set that uses "critical" is scored as predicted."""
-    if "critical" in true:
+    """Priority predictions on the scale of the data set whose labels are ``true``; a data set that uses
+    "critical" is scored as predicted."""
+    if not critical_counts_as_high(true):
         return predicted
     return ["high" if p == "critical" else p for p in predicted]
 

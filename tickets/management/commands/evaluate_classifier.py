@@ -42,11 +42,15 @@ class Command(BaseCommand):
                 writer.writerow(["predicted_category", "predicted_priority", "confidence", "source"])
                 writer.writerows([r.category.value, r.priority.value, r.confidence, r.source] for r in results)
 
-        summary = self._scores(rows, results, range(len(rows)))
-        groups = sorted({_source(row) for row in rows} - {""})
-        by_source = {g: self._scores(rows, results, [i for i, r in enumerate(rows) if _source(r) == g]) for g in groups}
         true_cat, pred_cat = _labels(rows, results, range(len(rows)), "category")
         true_pri, pred_pri = _labels(rows, results, range(len(rows)), "priority")
+        # Every group is scored on the whole file's priority scale.
+        summary = self._scores(rows, results, range(len(rows)), scale=true_pri)
+        groups = sorted({_source(row) for row in rows} - {""})
+        by_source = {
+            g: self._scores(rows, results, [i for i, r in enumerate(rows) if _source(r) == g], scale=true_pri)
+            for g in groups
+        }
         with_category = [i for i, row in enumerate(rows) if (row.get("category") or "").strip()]
         right = [t == p for t, p in zip(true_cat, pred_cat, strict=True)]
         table = evaluation.calibration([results[i].confidence for i in with_category], right)
@@ -59,7 +63,9 @@ class Command(BaseCommand):
                 "priority_per_label": evaluation.per_label(
                     true_pri, evaluation.on_data_scale(true_pri, pred_pri), Priority.values
                 ),
-                "priority_scale": "as labelled" if "critical" in true_pri else "critical counted as high",
+                "priority_scale": (
+                    "critical counted as high" if evaluation.critical_counts_as_high(true_pri) else "as labelled"
+                ),
                 "category_confusion": evaluation.confusion(true_cat, pred_cat, Category.values),
                 "priority_confusion": evaluation.confusion(true_pri, pred_pri, Priority.values),
                 "calibration": table,
@@ -69,10 +75,9 @@ class Command(BaseCommand):
         self._print(summary)
         self.stdout.write(json.dumps(summary))
 
-    def _scores(self, rows, results, indexes) -> dict:
+    def _scores(self, rows, results, indexes, *, scale: list[str]) -> dict:
         true_cat, pred_cat = _labels(rows, results, indexes, "category")
         true_pri, pred_pri = _labels(rows, results, indexes, "priority")
-        scale = [(row.get("priority") or "").strip() for row in rows]
         return evaluation.scores(true_cat, pred_cat, true_pri, pred_pri, Category.values, Priority.values, scale=scale)
 
     def _print(self, s: dict) -> None:
