@@ -115,6 +115,8 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         ("created_at", DayRangeFilter),
     ]
     list_filter_submit = True
+    # Each filter's HTML is drawn once per process for a query string and its choices (ticket_list_filter).
+    cache_list_filters = True
     search_fields = ["title", "description"]
     search_help_text = "Any part of a word in the title or description, in any case."
     ordering = NEWEST_FIRST

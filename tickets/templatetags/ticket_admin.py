@@ -8,6 +8,10 @@ helper and reused; the row check box and the row links are built once for a stan
 a row's cells are joined here and drawn by change_list_rows.html, a lean copy of unfold's rows template. The
 HTML is unfold's (``test_admin_rows`` renders pages both ways and compares them); editable, popup, sortable
 and sectioned lists and lists with row actions fall back to unfold's own rows.
+
+``ticket_list_filter``: Django's ``admin_list_filter`` for the filter panel, each filter's HTML kept per process
+for the query string and choices it was drawn for (a fifth of the page's time was these forms, the same on
+every view of the same list).
 """
 
 import datetime
@@ -16,7 +20,7 @@ from types import SimpleNamespace
 
 from django import VERSION as DJANGO_VERSION
 from django.contrib.admin import helpers
-from django.contrib.admin.templatetags.admin_list import _coerce_field_name
+from django.contrib.admin.templatetags.admin_list import _coerce_field_name, admin_list_filter
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import lookup_field, quote
@@ -26,7 +30,7 @@ from django.template import Library
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from unfold.templatetags import unfold_list
 from unfold.templatetags.unfold_list import (
     CHECKBOX_CLASSES,
@@ -50,6 +54,27 @@ LINK = '<a href="{}" class="' + " ".join(LINK_CLASSES) + '" >{}</a>'
 
 register = Library()
 
+# Drawn filters and badges, kept per process; emptied when full (a few thousand small strings at most).
+RENDERED: dict = {}
+RENDERED_MAX = 2048
+
+
+def rendered(key, render, *args):
+    """``render(*args)``, drawn once per process for each key (None: drawn each time)."""
+    if key is None:
+        return render(*args)
+    try:
+        return RENDERED[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value in the key
+        return render(*args)
+    html = render(*args)
+    if len(RENDERED) >= RENDERED_MAX:
+        RENDERED.clear()
+    RENDERED[key] = html
+    return html
+
 
 def row_url(name: str, pk: int) -> str:
     """``reverse(name, args=[pk])`` for a changelist row: reversed once per URL name and script prefix, then the
@@ -65,6 +90,29 @@ def row_url_pattern(name: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _reversed(name: str, prefix: str) -> str:
     return reverse(name, args=[ROW_PK])
+
+
+@register.simple_tag
+def ticket_list_filter(cl, spec):
+    """``admin_list_filter``, drawn once per process for what decides its HTML, where the model admin asks for it
+    (``cache_list_filters``): the filter, its choices, the list's query string and the language. Facet counts
+    change with the data, so a list showing them draws its filters each time."""
+    if not getattr(cl.model_admin, "cache_list_filters", False) or cl.add_facets:
+        return admin_list_filter(cl, spec)
+    choices = getattr(spec, "lookup_choices", None)  # a SimpleListFilter's lookups(), a related field's rows
+    key = (
+        "filter",
+        type(cl.model_admin),
+        type(spec),
+        str(spec.title),
+        spec.template,
+        tuple(spec.expected_parameters()),
+        tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
+        None if choices is None else tuple(choices),
+        cl.is_popup,
+        get_language(),
+    )
+    return rendered(key, admin_list_filter, cl, spec)
 
 
 @register.tag(name="ticket_result_list")
@@ -109,7 +157,7 @@ class PageRows:
         self.cl = cl
         self.admin = cl.model_admin
         self.empty = self.admin.get_empty_value_display()
-        self.memo: dict = {}
+        self.language = get_language()
         self.checkbox = checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(ROW_PK))
         self.change_url = self._change_url_pattern()
         links = cl.list_display_links
@@ -189,14 +237,9 @@ class PageRows:
         return self.once((name, value), display_for_label, value, empty, label)
 
     def once(self, key, render, *args):
-        """``render(*args)`` once per page for each distinct key (badges and icons repeat down a column)."""
-        try:
-            return self.memo[key]
-        except KeyError:
-            self.memo[key] = render(*args)
-        except TypeError:  # an unhashable value: rendered each time
-            return render(*args)
-        return self.memo[key]
+        """``render(*args)`` once per process for each distinct key (badges and icons repeat down a column and
+        from page to page): the column's admin, its value and the language decide the HTML."""
+        return rendered(("cell", type(self.admin), self.empty, self.language, *key), render, *args)
 
     def _change_url_pattern(self) -> str | None:
         """The rows' change link, filters kept, for the stand-in id; None where the admin has no change page."""
