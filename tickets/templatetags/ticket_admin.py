@@ -23,10 +23,11 @@ from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name, admin_list_filter
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
-from django.contrib.admin.utils import lookup_field, quote
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.admin.utils import FieldIsAForeignKeyColumnName, _get_non_gfk_field, lookup_field, quote
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.template import Library
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
@@ -107,12 +108,17 @@ def ticket_list_filter(cl, spec):
         str(spec.title),
         spec.template,
         tuple(spec.expected_parameters()),
-        tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
+        query_key(cl),
         None if choices is None else tuple(choices),
         cl.is_popup,
         get_language(),
     )
     return rendered(key, admin_list_filter, cl, spec)
+
+
+def query_key(cl) -> tuple:
+    """The list's query string (the page number aside), from which a filter's or a header's links are built."""
+    return tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items()))
 
 
 @register.tag(name="ticket_result_list")
@@ -137,15 +143,28 @@ def result_list(context, cl) -> dict:
     ):
         # Editable, popup, sortable, sectioned lists or row actions: unfold's own rows and template.
         return {**unfold_list.result_list(context, cl), "unfold_rows": True}
-    headers = list(result_headers(cl))
+    sortable = None if cl.sortable_by is None else tuple(cl.sortable_by)
+    key = ("headers", type(admin), tuple(cl.list_display), sortable, query_key(cl), get_language())
+    headers, thead = rendered(key, page_headers, cl)
     return {
         "cl": cl,
-        "result_headers": headers,
-        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "thead": thead,
         "rows": PageRows(cl, headers).rows(),
         "actions_row": context.get("actions_row"),
         "has_add_permission": cl.model_admin.has_add_permission(context["request"]),
     }
+
+
+def page_headers(cl) -> tuple[list[dict], str]:
+    """The column headers and their drawn ``thead``: the same for every view of a list with the same query string
+    (the sort links and markers), so drawn once per process for it."""
+    headers = list(result_headers(cl))
+    context = {
+        "cl": cl,
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+    }
+    return headers, render_to_string("unfold/helpers/change_list_headers.html", context)
 
 
 class PageRows:
@@ -179,26 +198,30 @@ class PageRows:
                 nowrap: format_html('<{} class="{}" data-label="{}">', tag, " ".join(names), label)
                 for nowrap, names in classes.items()
             }
-            self.columns.append((index, name, link, opening, f"</{tag}>"))
+            self.columns.append((index, name, link, opening, f"</{tag}>", self._reader(name)))
 
     def rows(self) -> list[str]:
         return [mark_safe("\n".join(self.cells(result))) for result in self.cl.result_list]  # noqa: S308
 
     def cells(self, result):
         url = self.change_url and conditional_escape(self.change_url.replace(str(ROW_PK), str(quote(result.pk)), 1))
-        for index, name, link, opening, closing in self.columns:
-            nowrap, text = self.value(name, index, result)
+        for index, name, link, opening, closing, reader in self.columns:
+            nowrap, text = self.value(name, index, result, reader)
             content = conditional_escape(text)
             if link and url:
                 content = LINK.format(url, content)
             yield opening[nowrap] + content + closing
 
-    def value(self, name: str, index: int, result) -> tuple[bool, str]:
+    def value(self, name: str, index: int, result, reader) -> tuple[bool, str]:
         """Whether the cell takes the "nowrap" class, and its content, as unfold's ``items_for_result``."""
         if name == "action_checkbox":
             return False, mark_safe(self.checkbox.replace(str(ROW_PK), escape(str(result.pk))))  # noqa: S308
         try:
-            field, attr, value = lookup_field(name, result, self.admin)
+            if reader is None:
+                field, attr, value = lookup_field(name, result, self.admin)
+            else:
+                field, attr = reader
+                value = getattr(result, name) if attr is None else attr(result)
         except ObjectDoesNotExist:
             return False, self.empty
         if field is None or field.auto_created:
@@ -220,6 +243,18 @@ class PageRows:
         else:
             text = display_for_field(value, field, self.empty)
         return isinstance(field, models.DateField | models.TimeField | models.ForeignKey), text
+
+    def _reader(self, name) -> tuple | None:
+        """How ``lookup_field`` reads the column, found once: (a model field, None) or (None, the admin's method);
+        None for the rest (the check box, a model property or callable), which ask ``lookup_field`` each row."""
+        if name == "action_checkbox" or callable(name):
+            return None
+        try:
+            return _get_non_gfk_field(self.cl.opts, name), None
+        except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+            if name != "__str__" and hasattr(self.admin, name):
+                return None, getattr(self.admin, name)
+        return None
 
     def badge(self, name: str, value, empty: str, label):
         """unfold's ``display_for_label``. A (kind, text) pair whose kind has a colour (the SLA column's

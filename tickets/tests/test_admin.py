@@ -6,12 +6,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tickets import services
+from tickets.admin import paginator
 from tickets.classifier.prompts import PROMPT_VERSION
 from tickets.models import Ticket, TicketEvent
 from tickets.tests.factories import TicketFactory
@@ -32,6 +34,11 @@ def agent_client(client, agent):
 def manager_client(client, manager):
     client.force_login(manager)
     return client
+
+
+def page_text(response) -> str:
+    """What the page reads, tags dropped."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def listed_ids(response) -> list[int]:
@@ -83,6 +90,23 @@ class TestChangelist:
         hit = TicketFactory(title="Password reset", description="mail never arrives")
         TicketFactory(title="Invoice", description="wrong total")
         assert listed_ids(agent_client.get(CHANGELIST, {"q": "pASS"})) == [hit.pk]
+
+    def test_a_broad_search_counts_to_the_cap_and_says_so(self, agent_client, monkeypatch):
+        """Past the cap the page says "5+" (not a count it never made) beside the pages and in "Select all";
+        the pages stop at the cap (a search that broad is narrowed, not paged through)."""
+        monkeypatch.setattr(paginator, "CHANGELIST_COUNT_CAP", 5)
+        monkeypatch.setattr(admin.site._registry[Ticket], "list_per_page", 2)
+        TicketFactory.create_batch(3, title="Printer jam")
+        page = agent_client.get(CHANGELIST, {"q": "printer"})
+        assert page.context["cl"].result_count == 3
+        assert "3 tickets" in page_text(page) and "3+" not in page_text(page)
+        TicketFactory.create_batch(4, title="Printer offline")
+        page = agent_client.get(CHANGELIST, {"q": "printer"})
+        assert "- 5+ tickets" in page_text(page)
+        assert "Select all 5+ tickets" in page_text(page)
+        assert page.context["cl"].paginator.num_pages == 3
+        last = agent_client.get(CHANGELIST, {"q": "printer", "p": 3})
+        assert len(listed_ids(last)) == 1
 
     def test_query_count_does_not_grow_with_rows(self, agent_client):
         TicketFactory.create_batch(3)
