@@ -129,6 +129,8 @@ def test_canned_responses_and_drafts_in_the_admin_in_chromium(live_server, page,
     page.get_by_label("Username").fill("agent")
     page.get_by_label("Password").fill("pass-123-word")
     page.get_by_role("button", name=re.compile("log in", re.I)).click()
+    # The change page's script (deferred) binds its buttons once the page has loaded: a person cannot be quicker.
+    page.wait_for_url(f"**/admin/tickets/ticket/{ticket.pk}/change/", wait_until="load")
     box = page.get_by_label("Reply to the submitter, or write an internal note")
 
     # The earlier, resolved twin is one click away.
