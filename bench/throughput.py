@@ -145,14 +145,17 @@ def pss_kb(pid: int) -> int:
 
 
 def server_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) the gunicorn master and its workers have used so far."""
+    """CPU seconds (user + system) the gunicorn master and its workers have used so far, workers that have exited
+    included: gunicorn recycles a worker after max_requests, and the master, reaping it, gains its CPU time as
+    its children's (cutime, cstime). Without them a recycled worker's time vanished from the total."""
     ticks = 0
     for proc in server_processes(pid):
         try:
             fields = (proc / "stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc_pid_stat(5))
+        # utime, stime, cutime, cstime: fields 14 to 17 of proc_pid_stat(5)
+        ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

@@ -1,12 +1,14 @@
 """The test suite: PostgreSQL from DATABASE_URL (never SQLite), fast hashing, no throttling surprises."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, with_planner_settings
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cootrack")}
+DATABASES = {
+    "default": with_planner_settings(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cootrack"))
+}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_cootrack")}
 

@@ -36,6 +36,27 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.django_db
+def test_connections_price_random_reads_as_on_ssd():
+    """DATABASE_RANDOM_PAGE_COST (1.1) reaches every connection: the planner walks an index rather than build a
+    huge trigram bitmap for a common word (project/settings/base.py)."""
+    from django.db import connection  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
+@pytest.mark.django_db
+def test_an_empty_random_page_cost_keeps_the_servers():
+    env = production_env(DATABASE_RANDOM_PAGE_COST="")
+    script = "from django.db import connection; c = connection.cursor(); c.execute('SHOW random_page_cost'); "
+    script += "print(c.fetchone()[0])"
+    result = manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "4"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_start_web_migrates_and_serves_ready_with_json_logs():
     port = free_port()

@@ -20,8 +20,8 @@ class KnownCountPaginator(Paginator):
 
 class TicketPagination(PageNumberPagination):
     """Page-number pagination whose ``count`` is exact for every label filter (kept by database counters) and
-    exact up to selectors.SEARCH_COUNT_CAP (1,000) for a search; ``count_exact`` says which. Pages past a capped
-    count are 404."""
+    exact up to selectors.SEARCH_COUNT_CAP (1,000) for a search, an SLA state or an owner; ``count_exact`` says
+    which. Pages past a capped count are 404."""
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
@@ -44,8 +44,8 @@ class TicketPagination(PageNumberPagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_exact"] = {
             "type": "boolean",
-            "description": f"False when a search matched more than {selectors.SEARCH_COUNT_CAP:,} tickets and count "
-            "is that cap.",
+            "description": f"False when a search, SLA filter or owner filter matched more than "
+            f"{selectors.SEARCH_COUNT_CAP:,} tickets and count is that cap.",
         }
         schema["properties"]["page_size"] = {
             "type": "integer",

@@ -160,3 +160,17 @@ def test_the_three_homes_of_ai_kept_agree_on_the_same_rows():
     triggers = {state: TicketCount.objects.filter(ai=state).aggregate(n=Sum("n", default=0))["n"] for state in python}
     assert python == triggers == {"kept": 1, "changed": 2, "none": 2}
     assert Ticket.objects.filter(AI_KEPT).count() == python["kept"]
+
+
+def test_an_owner_filter_counts_up_to_the_cap_like_a_search(staff_client, staff_user, monkeypatch):
+    """No counter is kept per owner: an agent's tickets are counted up to the cap, and the answer says so."""
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 5)
+    TicketFactory.create_batch(4, assignee=staff_user)
+    TicketFactory.create_batch(2)
+    body = staff_client.get("/api/tickets/", {"assignee": "me"}).json()
+    assert (body["count"], body["count_exact"]) == (4, True)
+    body = staff_client.get("/api/tickets/", {"assignee": "none"}).json()
+    assert (body["count"], body["count_exact"]) == (2, True)
+    TicketFactory.create_batch(3, assignee=staff_user)
+    body = staff_client.get("/api/tickets/", {"assignee": "me"}).json()
+    assert (body["count"], body["count_exact"]) == (5, False)
