@@ -1,5 +1,8 @@
 """A changelist paginator that never runs COUNT(*) over the whole table."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -12,6 +15,9 @@ EXACT_COUNT_BELOW = 100_000
 # counted row of a broad search is rechecked against the pattern (a common word's 1,000 cost ~8 ms at 1M
 # tickets, 500 ~3 ms). The API counts to selectors.SEARCH_COUNT_CAP for clients that page further.
 CHANGELIST_COUNT_CAP = 500
+# A count that reached the cap is remembered this long: only deleting tickets can take it below, and an agent
+# paging through a broad search would otherwise recount it on every page. Counts below the cap are always fresh.
+CAPPED_COUNT_SECONDS = 60
 
 
 class AtLeast(int):
@@ -33,9 +39,21 @@ class EstimatedCountPaginator(Paginator):
         if query is None:
             return super().count
         if query.where:
-            count, exact = capped_count(queryset, CHANGELIST_COUNT_CAP)
-            return count if exact else AtLeast(count)
+            return self._capped_count(queryset)
         estimate = estimated_rows(queryset.model)
         if estimate is not None and estimate >= EXACT_COUNT_BELOW:
             return estimate
         return super().count
+
+    @staticmethod
+    def _capped_count(queryset):
+        sql, params = queryset.query.sql_with_params()
+        digest = hashlib.sha256(repr((sql, params, CHANGELIST_COUNT_CAP)).encode()).hexdigest()
+        key = f"changelist-capped-count:{digest}"
+        if (known := cache.get(key)) is not None:
+            return AtLeast(known)
+        count, exact = capped_count(queryset, CHANGELIST_COUNT_CAP)
+        if exact:
+            return count
+        cache.set(key, count, CAPPED_COUNT_SECONDS)
+        return AtLeast(count)

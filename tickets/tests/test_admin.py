@@ -108,6 +108,23 @@ class TestChangelist:
         last = agent_client.get(CHANGELIST, {"q": "printer", "p": 3})
         assert len(listed_ids(last)) == 1
 
+    def test_a_capped_count_is_remembered_and_an_exact_one_never(self, agent_client, monkeypatch):
+        monkeypatch.setattr(paginator, "CHANGELIST_COUNT_CAP", 5)
+        TicketFactory.create_batch(3, title="Scanner jam")
+        counted = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                agent_client.get(CHANGELIST, {"q": "scanner"})
+            counted.append(sum("COUNT(*)" in q["sql"] for q in queries.captured_queries))
+        assert counted == [1, 1]  # below the cap: counted on every view
+        TicketFactory.create_batch(4, title="Scanner offline")
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                page = agent_client.get(CHANGELIST, {"q": "scanner"})
+            counted.append(sum("COUNT(*)" in q["sql"] for q in queries.captured_queries))
+            assert "- 5+ tickets" in page_text(page) or "5+ tickets" in page_text(page)
+        assert counted[2:] == [1, 0]  # reached the cap once: the next view (the next page) does not recount
+
     def test_query_count_does_not_grow_with_rows(self, agent_client):
         TicketFactory.create_batch(3)
         with CaptureQueriesContext(connection) as few:
