@@ -125,6 +125,18 @@ class TestChangelist:
             assert "- 5+ tickets" in page_text(page) or "5+ tickets" in page_text(page)
         assert counted[2:] == [1, 0]  # reached the cap once: the next view (the next page) does not recount
 
+    def test_a_count_with_the_clock_in_it_is_never_kept(self, agent_client, monkeypatch):
+        """An SLA state compares due times with now: its query is new on each view, so nothing is stored."""
+        monkeypatch.setattr(paginator, "CHANGELIST_COUNT_CAP", 2)
+        TicketFactory.create_batch(3, status="open", sla_due_at=timezone.now() - timedelta(hours=1))
+        Ticket.objects.update(sla_breached=True)
+        stored = []
+        monkeypatch.setattr(paginator.cache, "set", lambda *args, **kwargs: stored.append(args))
+        for _ in range(2):
+            page = agent_client.get(CHANGELIST, {"sla": "breached"})
+            assert "2+ tickets" in page_text(page)
+        assert stored == []
+
     def test_query_count_does_not_grow_with_rows(self, agent_client):
         TicketFactory.create_batch(3)
         with CaptureQueriesContext(connection) as few:
