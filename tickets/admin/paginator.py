@@ -49,16 +49,16 @@ class EstimatedCountPaginator(Paginator):
     @staticmethod
     def _capped_count(queryset):
         sql, params = queryset.query.sql_with_params()
-        if any(isinstance(param, datetime) for param in params):
-            # The clock is in the query (an SLA state is "due before now"): it is never asked twice.
-            count, exact = capped_count(queryset, CHANGELIST_COUNT_CAP)
-            return count if exact else AtLeast(count)
-        digest = hashlib.sha256(repr((sql, params, CHANGELIST_COUNT_CAP)).encode()).hexdigest()
-        key = f"changelist-capped-count:{digest}"
-        if (known := cache.get(key)) is not None:
-            return AtLeast(known)
+        # With the clock in the query (an SLA state is "due before now") it is never asked twice: not kept.
+        key = None
+        if not any(isinstance(param, datetime) for param in params):
+            digest = hashlib.sha256(repr((sql, params, CHANGELIST_COUNT_CAP)).encode()).hexdigest()
+            key = f"changelist-capped-count:{digest}"
+            if (known := cache.get(key)) is not None:
+                return AtLeast(known)
         count, exact = capped_count(queryset, CHANGELIST_COUNT_CAP)
         if exact:
             return count
-        cache.set(key, count, CAPPED_COUNT_SECONDS)
+        if key:
+            cache.set(key, count, CAPPED_COUNT_SECONDS)
         return AtLeast(count)

@@ -62,9 +62,7 @@ RENDERED_MAX = 2048
 
 
 def rendered(key, render, *args):
-    """``render(*args)``, drawn once per process for each key (None: drawn each time)."""
-    if key is None:
-        return render(*args)
+    """``render(*args)``, drawn once per process for each key."""
     try:
         return RENDERED[key]
     except KeyError:
