@@ -137,7 +137,7 @@ class LocalModel:
             # FeatureUnion.transform would do the same through joblib, whose overhead is a third of the time.
             matrix = sparse.hstack([part.transform(texts) for _, part in self.features.transformer_list], "csr")
             category_proba = calibrated_proba(self.category_clf, _text_columns(matrix))
-            priorities = linear_predict(self.priority_clf, matrix)
+            priorities = self.priority_clf.predict(matrix)
         classes = self.category_clf.classes_
         results = []
         for proba, priority in zip(category_proba, priorities, strict=True):
@@ -167,9 +167,45 @@ def calibrated_proba(model: CalibratedClassifierCV, matrix) -> np.ndarray:
     return total / len(model.calibrated_classifiers_)
 
 
-def linear_predict(model: LogisticRegression, matrix) -> np.ndarray:
-    """``model.predict(matrix)`` for a multi-class linear model, without scikit-learn's input checks."""
-    return model.classes_[np.argmax(np.asarray(matrix @ model.coef_.T) + model.intercept_, axis=1)]
+LEVELS = np.array(Priority.values)  # low, medium, high, critical: an ordered scale
+
+
+class OrdinalPriority:
+    """Priority as the ordered scale it is: one logistic model per step up it ("at least medium", "at least high",
+    "critical"), the level's probability the difference of two steps', and the likeliest level chosen.
+
+    Chosen over one multinomial model by grouped 5-fold cross-validation on the training rows (mean distance to
+    the true level 0.40 against 0.43 steps, macro-F1 0.61 against 0.60, each at its best C of 0.3-30): a
+    multinomial model takes "low" for "critical" as no worse a mistake than "high" for "critical". On the dev set
+    it called 5 of 86 urgent tickets low; this calls none (README, "Classifier accuracy")."""
+
+    def __init__(self, C: float = 10.0):
+        self.C = C
+
+    def fit(self, matrix, labels: Sequence[str]) -> "OrdinalPriority":
+        rank = np.array([Priority.values.index(label) for label in labels])
+        self.steps_ = []
+        for step in range(1, len(LEVELS)):
+            above = rank >= step
+            if above.all() or not above.any():  # no example on one side: the step is certain either way
+                self.steps_.append((np.zeros(matrix.shape[1]), 50.0 if above.all() else -50.0))
+                continue
+            model = LogisticRegression(C=self.C, max_iter=2000).fit(matrix, above)
+            self.steps_.append((model.coef_.ravel(), float(model.intercept_[0])))
+        return self
+
+    def proba(self, matrix) -> np.ndarray:
+        """One row per text, one column per level of ``LEVELS``; rows sum to 1."""
+        scores = np.column_stack([np.asarray(matrix @ coef).ravel() + intercept for coef, intercept in self.steps_])
+        at_least = 1 / (1 + np.exp(-scores))
+        # Reaching a higher step implies reaching a lower one: each step is at least as likely as the next.
+        at_least = np.maximum.accumulate(at_least[:, ::-1], axis=1)[:, ::-1]
+        ones, zeros = np.ones((len(at_least), 1)), np.zeros((len(at_least), 1))
+        cumulative = np.hstack([ones, at_least, zeros])
+        return cumulative[:, :-1] - cumulative[:, 1:]
+
+    def predict(self, matrix) -> np.ndarray:
+        return LEVELS[np.argmax(self.proba(matrix), axis=1)]
 
 
 def _text_columns(matrix):
@@ -186,15 +222,13 @@ def train(examples: Iterable[Example]) -> LocalModel:
     category_clf = CalibratedClassifierCV(LogisticRegression(C=10.0, max_iter=2000), method="isotonic", cv=5)
     category_clf.fit(_text_columns(matrix), [e.category for e in examples])
     labelled = [i for i, e in enumerate(examples) if e.priority]
-    priority_clf = LogisticRegression(C=1.0, max_iter=2000).fit(
-        matrix[labelled], [examples[i].priority for i in labelled]
-    )
+    priority_clf = OrdinalPriority(C=10.0).fit(matrix[labelled], [examples[i].priority for i in labelled])
     return LocalModel(features, category_clf, priority_clf, version=model_version(examples))
 
 
 # Bumped whenever train() changes how a model is made: with the examples, it names the model, so a model file
 # built by older code is rebuilt by build_classifier.
-TRAINING_RECIPE = "2026-11-28 isotonic, no quoted history or signature"
+TRAINING_RECIPE = "2026-11-28 isotonic, no quoted history or signature, ordinal priority"
 
 
 def model_version(examples: Iterable[Example]) -> str:

@@ -37,6 +37,43 @@ def test_priority_follows_urgency_signals():
     assert order.index(question.priority) <= order.index("medium")
 
 
+# One phrase a ticket might really contain per urgency signal group (local.SIGNALS).
+SIGNAL_PHRASES = {
+    "outage": "the portal has been down since 9:00",
+    "everyone": "the whole team is affected",
+    "data_loss": "all records from March were deleted",
+    "security": "we found unauthorized logins",
+    "money": "we were charged twice this month",
+    "urgent": "please handle this asap",
+    "production": "our payroll run is due tomorrow",
+    "blocked": "I am unable to export the report",
+    "question": "how do I change the logo?",
+    "polite_low": "no rush, just a suggestion",
+}
+
+
+@pytest.mark.parametrize("name", list(local.SIGNALS))
+def test_each_urgency_signal_fires_on_its_phrase_only(name):
+    columns = local.UrgencySignals().transform([SIGNAL_PHRASES[name], "Hello, I have a ticket for you."]).toarray()
+    fired = [signal for signal, value in zip(local.SIGNALS, columns[0], strict=True) if value]
+    assert fired == [name]
+    assert not columns[1].any()
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Login broken", "Nobody can log in since this morning, the whole team is blocked."),
+        ("Data gone", "After the update all customer records were deleted, we lost our data."),
+        ("Breach", "We see unauthorized access to customer accounts, a possible breach."),
+        ("Charged twice", "You charged us twice, $2,400 taken from our account, refund immediately."),
+        ("Outage", "The service is down for all users and our checkout is offline."),
+    ],
+)
+def test_urgent_tickets_are_never_called_low_or_medium(title, description):
+    assert classify(title, description, backend="local").priority in ("high", "critical")
+
+
 def test_an_email_is_read_for_its_own_message():
     """Quoted history and the signature are dropped before the features: a reply is about its new message."""
     email = (
@@ -64,7 +101,38 @@ def test_calibrated_confidence_is_scikit_learns():
     ours = local.calibrated_proba(model.category_clf, columns)
     assert np.allclose(ours, model.category_clf.predict_proba(columns), atol=1e-9)
     assert np.allclose(ours.sum(axis=1), 1)
-    assert list(local.linear_predict(model.priority_clf, matrix)) == list(model.priority_clf.predict(matrix))
+
+
+def test_priority_is_read_on_an_ordered_scale():
+    """Each level's probability comes from the steps up the scale; they form a distribution, and a ticket is
+    called critical only when it is at least as likely to be high as critical (steps never cross)."""
+    import numpy as np
+    from scipy import sparse
+
+    model = local.get_model()
+    texts = [
+        "Everything is down for all users, production outage, urgent",
+        "When you have a moment, a small suggestion about the colour of a button",
+        "",
+    ]
+    matrix = sparse.hstack([part.transform(texts) for _, part in model.features.transformer_list], "csr")
+    proba = model.priority_clf.proba(matrix)
+    assert proba.shape == (3, 4) and np.all(proba >= 0) and np.allclose(proba.sum(axis=1), 1)
+    assert list(model.priority_clf.predict(matrix)) == list(local.LEVELS[proba.argmax(axis=1)])
+    outage, suggestion = proba[0], proba[1]
+    assert outage[2:].sum() > 0.5 > suggestion[2:].sum()  # urgent or not, as a queue would see it
+
+
+def test_a_scale_step_without_examples_on_one_side_is_never_taken():
+    """Retraining on data without a single critical ticket (or without low ones) still trains, and never
+    predicts the level it has not seen."""
+    from scipy import sparse
+
+    rows = [[1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1]]
+    labels = ["low", "low", "medium", "medium", "high", "high"]
+    model = local.OrdinalPriority().fit(sparse.csr_matrix(rows), labels)
+    assert list(model.predict(sparse.csr_matrix(rows))) == labels
+    assert "critical" not in model.predict(sparse.csr_matrix([[0, 0, 5], [0, 0, 0]]))
 
 
 def test_model_is_loaded_once_per_process():
