@@ -2,6 +2,7 @@
 per-label figures, confusion matrices, the two priority errors that hurt (an urgent ticket called low, a low one
 called critical), and calibration (does 0.9 confidence mean right nine times in ten?)."""
 
+import math
 from collections import Counter, defaultdict
 
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
@@ -75,9 +76,19 @@ def calibration(confidences: list[float], correct: list[bool]) -> list[dict]:
                 "confidence": round(mean, 3),
                 "accuracy": round(accuracy, 3),
                 "gap": round(accuracy - mean, 3),
+                "interval": wilson_interval(sum(r for _, r in rows), len(rows)),
             }
         )
     return table
+
+
+def wilson_interval(right: int, n: int, z: float = 1.96) -> list[float]:
+    """The 95 % interval of an accuracy measured on ``n`` rows (Wilson score): how far a decile's accuracy can
+    be from the truth by chance alone, so a gap is read against it (12 rows: about ±0.2)."""
+    share = right / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [round(centre - half, 3), round(centre + half, 3)]
 
 
 def max_gap(table: list[dict]) -> float | None:

@@ -314,6 +314,11 @@ def test_calibration_and_priority_errors_are_computed_as_defined():
         ("0.1-0.2", 2, 0.0, -0.135),
         ("0.9-1.0", 2, 0.5, -0.43),
     ]
+    # The interval a decile's accuracy is read against: wide on 12 rows, narrow on 500.
+    assert evaluation.wilson_interval(10, 12) == [0.552, 0.953]
+    low, high = evaluation.wilson_interval(485, 500)
+    assert low < 0.97 < high and high - low < 0.035
+    assert evaluation.wilson_interval(0, 3)[0] == 0.0 and evaluation.wilson_interval(3, 3)[1] == 1.0
     errors = evaluation.priority_errors(["high", "critical", "low", "low"], ["low", "high", "critical", "low"])
     assert errors == {"urgent_as_low": 0.5, "low_as_critical": 0.5}
 

@@ -108,9 +108,13 @@ class Command(BaseCommand):
                 out("  " + " " * 10 + "".join(f"{label[:9]:>10}" for label in labels))
                 for label in labels:
                     out(f"  {label:<10}" + "".join(f"{matrix[label][p]:>10}" for p in labels))
-        out("calibration of the category confidence (decile: rows, mean confidence, accuracy, gap):")
+        out("calibration of the category confidence (decile: rows, mean confidence, accuracy, gap, 95 % interval):")
         for row in s["calibration"]:
-            out(f"  {row['bin']}: {row['n']:>4}  {row['confidence']:.2f}  {row['accuracy']:.2f}  {row['gap']:+.2f}")
+            low, high = row["interval"]
+            out(
+                f"  {row['bin']}: {row['n']:>4}  {row['confidence']:.2f}  {row['accuracy']:.2f}  {row['gap']:+.2f}"
+                f"  {low:.2f}-{high:.2f}"
+            )
 
 
 def _source(row: dict) -> str:
