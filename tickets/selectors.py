@@ -61,25 +61,29 @@ def similar_tickets(ticket: Ticket) -> list[tuple[Ticket, float]]:
 
 
 def ticket_stats() -> dict[str, Any]:
-    """Totals, open tickets, average per day and both breakdowns: two small queries at any table size."""
+    """Totals, open tickets, average per day and both breakdowns: two small queries at any table size.
+
+    The counts come grouped by (status, priority, category), at most 80 rows, and are summed here: one aggregate
+    with ten filtered sums gave the same figures, but building its SQL was two thirds of the request's CPU."""
     if counters_kept():
-        source, count = TicketCount.objects.all(), lambda condition=None: Sum("n", filter=condition, default=0)
+        groups = TicketCount.objects.values_list("status", "priority", "category").annotate(Sum("n"))
     else:
-        source, count = Ticket.objects.all(), lambda condition=None: Count("id", filter=condition)
-    aggregates = {"total": count(), "open": count(Q(status=Status.OPEN))}
-    aggregates |= {f"priority_{p}": count(Q(priority=p)) for p in Priority.values}
-    aggregates |= {f"category_{c}": count(Q(category=c)) for c in Category.values}
-    row = source.order_by().aggregate(**aggregates)
+        groups = Ticket.objects.values_list("status", "priority", "category").annotate(Count("id"))
+    total = open_tickets = 0
+    by_priority, by_category = dict.fromkeys(Priority.values, 0), dict.fromkeys(Category.values, 0)
+    for status, priority, category, n in groups.order_by():
+        total += n
+        open_tickets += n if status == Status.OPEN else 0
+        by_priority[priority] = by_priority.get(priority, 0) + n
+        by_category[category] = by_category.get(category, 0) + n
     # The oldest ticket comes from the created_at index: one row read.
     first = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
-
-    total = row["total"]
     return {
         "total_tickets": total,
-        "open_tickets": row["open"],
+        "open_tickets": open_tickets,
         "avg_tickets_per_day": avg_per_day(total, first),
-        "priority_breakdown": {p: row[f"priority_{p}"] for p in Priority.values},
-        "category_breakdown": {c: row[f"category_{c}"] for c in Category.values},
+        "priority_breakdown": {p: by_priority[p] for p in Priority.values},
+        "category_breakdown": {c: by_category[c] for c in Category.values},
     }
 
 
