@@ -135,6 +135,25 @@ def test_a_scale_step_without_examples_on_one_side_is_never_taken():
     assert "critical" not in model.predict(sparse.csr_matrix([[0, 0, 5], [0, 0, 0]]))
 
 
+def test_a_model_retrained_by_the_previous_release_still_predicts(tmp_path):
+    """A model file train_classifier wrote before priority became ordinal holds one multinomial priority model:
+    it keeps serving until it is retrained."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from tickets.models import Category, Priority
+
+    examples = [e for e in local.shipped_examples() if e.priority][:120]
+    model = local.train(examples)
+    texts = [e.text for e in examples]
+    matrix = sparse.hstack([part.transform(texts) for _, part in model.features.transformer_list], "csr")
+    model.priority_clf = LogisticRegression(max_iter=500).fit(matrix, [e.priority for e in examples])
+    path = local.save_model(model, tmp_path / "old.joblib")
+    old = local._load(path)
+    category, priority, confidence = old.predict("Site down", "Our whole website is down for every customer")
+    assert category in Category.values and priority in Priority.values and 0 < confidence <= 1
+
+
 def test_model_is_loaded_once_per_process():
     assert local.get_model() is local.get_model()
 
