@@ -177,7 +177,7 @@ class OrdinalPriority:
     Chosen over one multinomial model by grouped 5-fold cross-validation on the training rows (mean distance to
     the true level 0.40 against 0.43 steps, macro-F1 0.61 against 0.60, each at its best C of 0.3-30): a
     multinomial model takes "low" for "critical" as no worse a mistake than "high" for "critical". On the dev set
-    it called 5 of 86 urgent tickets low; this calls none (README, "Classifier accuracy")."""
+    it called 5 of 86 urgent tickets low; this calls none (README, "The classifier")."""
 
     def __init__(self, C: float = 10.0):
         self.C = C
