@@ -92,11 +92,10 @@ def test_an_email_is_read_for_its_own_message():
 def test_calibrated_confidence_is_scikit_learns():
     """The model computes its probabilities and priorities itself (faster); they are scikit-learn's."""
     import numpy as np
-    from scipy import sparse
 
     model = local.get_model()
     texts = [local.ticket_text(t, d) for t, d, _ in UNSEEN] + ["", "zzz qqq", "refund " * 200]
-    matrix = sparse.hstack([part.transform(texts) for _, part in model.features.transformer_list], "csr")
+    matrix = model.transform(texts)
     columns = local._text_columns(matrix)
     ours = local.calibrated_proba(model.category_clf, columns)
     assert np.allclose(ours, model.category_clf.predict_proba(columns), atol=1e-9)
@@ -107,7 +106,6 @@ def test_priority_is_read_on_an_ordered_scale():
     """Each level's probability comes from the steps up the scale; they form a distribution, and a ticket is
     called critical only when it is at least as likely to be high as critical (steps never cross)."""
     import numpy as np
-    from scipy import sparse
 
     model = local.get_model()
     texts = [
@@ -115,7 +113,7 @@ def test_priority_is_read_on_an_ordered_scale():
         "When you have a moment, a small suggestion about the colour of a button",
         "",
     ]
-    matrix = sparse.hstack([part.transform(texts) for _, part in model.features.transformer_list], "csr")
+    matrix = model.transform(texts)
     proba = model.priority_clf.proba(matrix)
     assert proba.shape == (3, 4) and np.all(proba >= 0) and np.allclose(proba.sum(axis=1), 1)
     assert list(model.priority_clf.predict(matrix)) == list(local.LEVELS[proba.argmax(axis=1)])
@@ -138,7 +136,6 @@ def test_a_scale_step_without_examples_on_one_side_is_never_taken():
 def test_a_model_retrained_by_the_previous_release_still_predicts(tmp_path):
     """A model file train_classifier wrote before priority became ordinal holds one multinomial priority model:
     it keeps serving until it is retrained."""
-    from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
     from tickets.models import Category, Priority
@@ -146,7 +143,7 @@ def test_a_model_retrained_by_the_previous_release_still_predicts(tmp_path):
     examples = [e for e in local.shipped_examples() if e.priority][:120]
     model = local.train(examples)
     texts = [e.text for e in examples]
-    matrix = sparse.hstack([part.transform(texts) for _, part in model.features.transformer_list], "csr")
+    matrix = model.transform(texts)
     model.priority_clf = LogisticRegression(max_iter=500).fit(matrix, [e.priority for e in examples])
     path = local.save_model(model, tmp_path / "old.joblib")
     old = local._load(path)
