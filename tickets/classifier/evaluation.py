@@ -60,7 +60,8 @@ def on_data_scale(true: list[str], predicted: list[str]) -> list[str]:
 
 
 def calibration(confidences: list[float], correct: list[bool]) -> list[dict]:
-    """Per confidence decile: rows, mean confidence, accuracy and their gap (0 is perfectly calibrated)."""
+    """Per confidence decile: rows, mean confidence, accuracy, their gap (0 is perfectly calibrated) and the
+    accuracy's 95 % interval."""
     bins = defaultdict(list)
     for confidence, right in zip(confidences, correct, strict=True):
         bins[min(int(confidence * CALIBRATION_BINS), CALIBRATION_BINS - 1)].append((confidence, right))
@@ -68,7 +69,8 @@ def calibration(confidences: list[float], correct: list[bool]) -> list[dict]:
     for index in sorted(bins):
         rows = bins[index]
         mean = sum(c for c, _ in rows) / len(rows)
-        accuracy = sum(r for _, r in rows) / len(rows)
+        right = sum(r for _, r in rows)
+        accuracy = right / len(rows)
         table.append(
             {
                 "bin": f"{index / CALIBRATION_BINS:.1f}-{(index + 1) / CALIBRATION_BINS:.1f}",
@@ -76,7 +78,7 @@ def calibration(confidences: list[float], correct: list[bool]) -> list[dict]:
                 "confidence": round(mean, 3),
                 "accuracy": round(accuracy, 3),
                 "gap": round(accuracy - mean, 3),
-                "interval": wilson_interval(sum(r for _, r in rows), len(rows)),
+                "interval": wilson_interval(right, len(rows)),
             }
         )
     return table
