@@ -310,14 +310,19 @@ def test_evaluate_reports_sources_labels_confusion_errors_and_calibration(tmp_pa
         writer.writerow(["Site down", "Our whole website is down for every customer", "technical", "high", "a|x"])
         writer.writerow(["Refund", "I was charged twice, please refund", "billing", "low", "a|y"])
         writer.writerow(["", "how do i change my email address", "account", "", "b"])
+        writer.writerow(["Invoice", "Please send me a copy of my last invoice", "billing", "", "mail/one|q"])
+        writer.writerow(["Password", "I forgot my password and cannot log in", "account", "", "mail/two|q"])
     call_command("evaluate_classifier", str(data), "--backend", "local")
     lines = capsys.readouterr().out.strip().splitlines()
     summary = json.loads(lines[-1])
-    assert set(summary["by_source"]) == {"a", "b"}
+    # Each source, and a family of sources as a whole.
+    assert set(summary["by_source"]) == {"a", "b", "mail/one", "mail/two", "mail/*"}
     assert summary["by_source"]["a"]["priority_n"] == 2 and summary["by_source"]["b"]["priority_n"] == 0
     assert summary["by_source"]["a"]["urgent_as_low"] in (0.0, 1.0)
-    assert sum(sum(row.values()) for row in summary["category_confusion"].values()) == 3
-    assert sum(row["n"] for row in summary["calibration"]) == 3
+    assert summary["by_source"]["mail/*"]["n"] == 2
+    assert sum(row["n"] for row in summary["by_source"]["mail/*"]["calibration"]) == 2
+    assert sum(sum(row.values()) for row in summary["category_confusion"].values()) == 5
+    assert sum(row["n"] for row in summary["calibration"]) == 5
     assert set(summary["category_per_label"]) >= {"technical", "billing", "account"}
     assert any(line.startswith("calibration of the category confidence") for line in lines)
 

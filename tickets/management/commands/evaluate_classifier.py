@@ -1,11 +1,11 @@
-"""Measure the classifier on a labelled CSV (title,description,category,priority[,source]): overall and per
-source, per label, confusion matrices, the priority errors that hurt, and calibration. The last line printed is
+"""Measure the classifier on a labelled CSV (title,description,category,priority[,source]): overall, per
+source and family of sources, per label, confusion matrices, the priority errors that hurt, and calibration. The last line printed is
 one JSON object with every figure."""
 
 import csv
 import json
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -46,14 +46,9 @@ class Command(BaseCommand):
         true_pri, pred_pri = _labels(rows, results, range(len(rows)), "priority")
         # Every group is scored on the whole file's priority scale.
         summary = self._scores(rows, results, range(len(rows)), scale=true_pri)
-        groups = sorted({_source(row) for row in rows} - {""})
         by_source = {
-            g: self._scores(rows, results, [i for i, r in enumerate(rows) if _source(r) == g], scale=true_pri)
-            for g in groups
+            group: self._scores(rows, results, indexes, scale=true_pri) for group, indexes in _groups(rows).items()
         }
-        with_category = [i for i, row in enumerate(rows) if (row.get("category") or "").strip()]
-        right = [t == p for t, p in zip(true_cat, pred_cat, strict=True)]
-        table = evaluation.calibration([results[i].confidence for i in with_category], right)
         summary.update(
             {
                 "mean_latency_ms": round(elapsed * 1000 / len(rows), 3),
@@ -68,8 +63,6 @@ class Command(BaseCommand):
                 ),
                 "category_confusion": evaluation.confusion(true_cat, pred_cat, Category.values),
                 "priority_confusion": evaluation.confusion(true_pri, pred_pri, Priority.values),
-                "calibration": table,
-                "calibration_max_gap": evaluation.max_gap(table),
             }
         )
         self._print(summary)
@@ -78,7 +71,13 @@ class Command(BaseCommand):
     def _scores(self, rows, results, indexes, *, scale: list[str]) -> dict:
         true_cat, pred_cat = _labels(rows, results, indexes, "category")
         true_pri, pred_pri = _labels(rows, results, indexes, "priority")
-        return evaluation.scores(true_cat, pred_cat, true_pri, pred_pri, Category.values, Priority.values, scale=scale)
+        figures = evaluation.scores(
+            true_cat, pred_cat, true_pri, pred_pri, Category.values, Priority.values, scale=scale
+        )
+        # Calibration per group too: a source the model finds easy can hide another's overconfidence in the whole.
+        confidences = [results[i].confidence for i in indexes if (rows[i].get("category") or "").strip()]
+        table = evaluation.calibration(confidences, [t == p for t, p in zip(true_cat, pred_cat, strict=True)])
+        return {**figures, "calibration": table, "calibration_max_gap": evaluation.max_gap(table)}
 
     def _print(self, s: dict) -> None:
         out = self.stdout.write
@@ -93,7 +92,9 @@ class Command(BaseCommand):
                 if g["priority_n"]
                 else ""
             )
-            out(f"  {name}: {g['n']} rows, category {g['category_accuracy']:.1%}{priority}")
+            gap = g["calibration_max_gap"]
+            calibration = "" if gap is None else f"; calibration gap {gap:.2f}"
+            out(f"  {name}: {g['n']} rows, category {g['category_accuracy']:.1%}{priority}{calibration}")
         if s["priority_n"] and s["priority_scale"] != "as labelled":
             out("priority scored on the data's scale: no row is labelled critical, so its most urgent level is")
             out("high and a critical prediction counts as high (the two priority errors count predictions as made)")
@@ -119,6 +120,23 @@ class Command(BaseCommand):
 
 def _source(row: dict) -> str:
     return (row.get("source") or "").split("|", 1)[0].strip()
+
+
+def _groups(rows: list[dict]) -> dict[str, list[int]]:
+    """Row indexes per source, and per family of sources ("tobi-bueck/*" for the "tobi-bueck/..." sources) where a
+    family has more than one."""
+    groups = defaultdict(list)
+    for i, row in enumerate(rows):
+        if source := _source(row):
+            groups[source].append(i)
+    families = defaultdict(list)
+    for source in groups:
+        if "/" in source:
+            families[source.split("/", 1)[0] + "/*"].append(source)
+    for family, members in families.items():
+        if len(members) > 1:
+            groups[family] = sorted(i for source in members for i in groups[source])
+    return dict(sorted(groups.items()))
 
 
 def _labels(rows, results, indexes, field: str) -> tuple[list[str], list[str]]:
