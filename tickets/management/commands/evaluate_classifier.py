@@ -1,6 +1,6 @@
 """Measure the classifier on a labelled CSV (title,description,category,priority[,source]): overall, per
-source and family of sources, per label, confusion matrices, the priority errors that hurt, and calibration. The last line printed is
-one JSON object with every figure."""
+source and family of sources, per label, confusion matrices, the priority errors that hurt, and calibration.
+The last line printed is one JSON object with every figure."""
 
 import csv
 import json
