@@ -151,7 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # admin's "Login lockouts" page, unlocks.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with one query for a user's permissions where it makes two (project/auth.py).
+    "project.auth.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))

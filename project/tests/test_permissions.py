@@ -90,3 +90,29 @@ def test_permission_table(clients, role, method, path, body, expected):
     else:
         response = web.generic(method, path)
     assert response.status_code == expected[ROLES.index(role)], (role, method, path, response.status_code)
+
+
+def test_a_users_permissions_are_read_in_one_query(django_user_model, django_assert_num_queries):
+    """Own and group permissions both count, read together; inactive accounts hold none, superusers all."""
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Readers")
+    group.permissions.add(Permission.objects.get(codename="view_ticket"))
+    user = django_user_model.objects.create_user("reader", is_staff=True)
+    user.groups.add(group)
+    user.user_permissions.add(Permission.objects.get(codename="change_ticket"))
+
+    user = django_user_model.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        assert user.has_perm("tickets.view_ticket") and user.has_perm("tickets.change_ticket")
+        assert not user.has_perm("tickets.delete_ticket")
+        assert user.get_all_permissions() == {"tickets.view_ticket", "tickets.change_ticket"}
+    group.permissions.clear()
+    assert django_user_model.objects.get(pk=user.pk).get_all_permissions() == {"tickets.change_ticket"}
+
+    user.is_active = False
+    assert not user.has_perm("tickets.change_ticket")
+    boss = django_user_model.objects.create_superuser("boss", password="unused-secret-pass")
+    assert boss.get_all_permissions() == {
+        f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")
+    }
