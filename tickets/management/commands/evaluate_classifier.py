@@ -75,7 +75,7 @@ class Command(BaseCommand):
             true_cat, pred_cat, true_pri, pred_pri, Category.values, Priority.values, scale=scale
         )
         # Calibration per group too: a source the model finds easy can hide another's overconfidence in the whole.
-        confidences = [results[i].confidence for i in indexes if (rows[i].get("category") or "").strip()]
+        confidences = [results[i].confidence for i in _labelled(rows, indexes, "category")]
         table = evaluation.calibration(confidences, [t == p for t, p in zip(true_cat, pred_cat, strict=True)])
         return {**figures, "calibration": table, "calibration_max_gap": evaluation.max_gap(table)}
 
@@ -139,8 +139,13 @@ def _groups(rows: list[dict]) -> dict[str, list[int]]:
     return dict(sorted(groups.items()))
 
 
+def _labelled(rows, indexes, field: str) -> list[int]:
+    """The rows among ``indexes`` that carry a ``field`` label."""
+    return [i for i in indexes if (rows[i].get(field) or "").strip()]
+
+
 def _labels(rows, results, indexes, field: str) -> tuple[list[str], list[str]]:
-    chosen = [i for i in indexes if (rows[i].get(field) or "").strip()]
+    chosen = _labelled(rows, indexes, field)
     true = [rows[i][field].strip().lower() for i in chosen]
     predicted = [getattr(results[i], field).value for i in chosen]
     return true, predicted
