@@ -3,7 +3,7 @@
 import multiprocessing
 import os
 
-from project.logformat import JSON_FORMATTER, STDOUT_HANDLER, gunicorn_loggers
+from project.logformat import JSON_FORMATTER, LOG_FILTERS, STDOUT_HANDLER, gunicorn_loggers
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104 (inside a container)
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -26,6 +26,7 @@ preload_app = True
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": LOG_FILTERS,
     "formatters": {"json": JSON_FORMATTER},
     "handlers": {"stdout": STDOUT_HANDLER},
     "root": {"handlers": ["stdout"], "level": "INFO"},

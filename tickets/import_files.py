@@ -27,6 +27,8 @@ LEGACY_ENCODINGS = ["cp1250", "iso8859_2", "iso8859_15", "cp1257", "mac_roman"]
 XLSX_MAGIC = b"PK\x03\x04"
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 REQUIRED_COLUMNS = ("title", "description")
+# A header is looked for in the first rows and columns only; cells past the header's last name are never read.
+XLSX_HEADER_ROWS, XLSX_HEADER_COLUMNS = 100, 64
 # Exported columns the application writes itself: accepted so that an export imports back unchanged, not read.
 KNOWN_COLUMNS = (*IMPORT_COLUMNS, *EXPORT_COLUMNS)
 
@@ -107,20 +109,57 @@ def _delimiter(text: str) -> str:
 
 
 def _xlsx_rows(raw: bytes) -> list[list[str]]:
+    """The first sheet's rows, read within bounds decided before any cell is: the archive's unpacked size (which
+    bounds the longest string the XML parser can build; openpyxl then cuts a cell at Excel's 32,767 characters),
+    the sheet's declared rows, and only as many columns as the header names (a sheet may declare A1:XFD1048576,
+    and openpyxl would fill every row out to 16,384 empty cells)."""
+    _check_archive(raw)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError("The file is not a readable Excel workbook: save it again as .xlsx or as CSV.") from exc
     try:
         sheet = book.worksheets[0]
-        table = []
-        for row in sheet.iter_rows(values_only=True):
+        if sheet.max_row is not None and sheet.max_row > settings.IMPORT_MAX_ROWS + 1:
+            raise ImportFileError(
+                f"The first sheet declares {sheet.max_row:,} rows; the limit is {settings.IMPORT_MAX_ROWS:,} per "
+                "file. Delete the empty rows below your data (or split the file), save, and retry."
+            )
+        top = sheet.iter_rows(max_row=XLSX_HEADER_ROWS, max_col=XLSX_HEADER_COLUMNS, values_only=True)
+        at, header = next(((i, row) for i, row in enumerate(top, start=1) if _filled(row)), (0, ()))
+        width = max((i + 1 for i, value in enumerate(header) if _cell(value).strip()), default=0)
+        if not width:
+            return []
+        table = [[_cell(value) for value in header[:width]]]
+        rows = sheet.iter_rows(min_row=at + 1, max_col=width, values_only=True)
+        for row in rows:
+            if not _filled(row):
+                continue  # blank rows, as spreadsheets leave: neither read nor counted
             table.append([_cell(value) for value in row])
             if len(table) > settings.IMPORT_MAX_ROWS + 1:
                 break  # enough to say the file is over the limit
         return table
     finally:
         book.close()
+
+
+def _filled(row) -> bool:
+    return any(_cell(value).strip() for value in row)
+
+
+def _check_archive(raw: bytes) -> None:
+    """An .xlsx is a zip: refuse it by its declared unpacked size before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError("The file is not a readable Excel workbook: save it again as .xlsx or as CSV.") from exc
+    limit = settings.IMPORT_MAX_XLSX_UNPACKED_BYTES
+    if unpacked > limit:
+        raise ImportFileError(
+            f"The workbook unpacks to {unpacked / 1_048_576:,.0f} MB; the limit is {limit / 1_048_576:,.0f} MB. "
+            "Save it as CSV, or split it into smaller files."
+        )
 
 
 def _cell(value) -> str:

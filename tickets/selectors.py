@@ -1,9 +1,11 @@
 """Reads that are more than a filter: the filtered list and the dashboard figures."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
@@ -26,6 +28,7 @@ from tickets.models import (
     TicketMessage,
     ai_unsure,
 )
+from tickets.rules.tracking import TOKEN_PATTERN, token_hash
 
 
 def ticket_list(*, filters: Mapping[str, Any] | None = None, request=None) -> QuerySet[Ticket]:
@@ -38,10 +41,42 @@ def ticket_list(*, filters: Mapping[str, Any] | None = None, request=None) -> Qu
     return filterset.qs
 
 
-def ticket_thread(ticket: Ticket, *, public: bool) -> list[TicketMessage]:
-    """The ticket's messages, oldest first; ``public`` leaves out internal notes (what the submitter sees)."""
-    messages = ticket.messages.select_related("author", "email").order_by("created_at", "id")
-    return list(messages.filter(kind__in=PUBLIC_KINDS) if public else messages)
+def tracking_find(token: str) -> Ticket | None:
+    """The ticket a tracking token opens, or None: malformed, unknown, or closed longer than TRACKING_LINK_DAYS
+    ago all look the same."""
+    if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
+        return None
+    ticket = Ticket.objects.filter(tracking_token_hash=token_hash(token)).first()
+    if ticket is None:
+        return None
+    expired_before = timezone.now() - timedelta(days=settings.TRACKING_LINK_DAYS)
+    if ticket.status in DONE_STATUSES and ticket.resolved_at and ticket.resolved_at < expired_before:
+        return None
+    return ticket
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of a conversation: ``messages`` oldest first within the page; page 1 holds the newest."""
+
+    messages: list[TicketMessage]
+    page: int
+    pages: int
+    total: int
+
+
+def ticket_thread_page(ticket: Ticket, *, public: bool, page: int = 1) -> ThreadPage:
+    """A page of the thread (``public`` leaves out internal notes: what the submitter sees), newest page
+    first (``THREAD_PAGE_SIZE`` messages), so a flooded ticket still opens at its latest messages with the reply
+    box at hand. A page past the last one is the last (oldest) page."""
+    size = settings.THREAD_PAGE_SIZE
+    messages = ticket.messages.filter(kind__in=PUBLIC_KINDS) if public else ticket.messages.all()
+    total = messages.count()
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    newest_first = messages.select_related("author", "email").order_by("-created_at", "-id")
+    chunk = list(newest_first[(page - 1) * size : page * size])
+    return ThreadPage(messages=chunk[::-1], page=page, pages=pages, total=total)
 
 
 SIMILAR_SHOWN = 5

@@ -1,5 +1,7 @@
 """Text that PostgreSQL cannot store, or that no person typed, is refused before it reaches the database."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
@@ -26,3 +28,13 @@ class StorableTextValidator:
 
 
 validate_storable_text = StorableTextValidator()
+
+
+# Line breaks (\r \n \x0b \x0c \x1c-\x1e \x85 \u2028 \u2029), tabs and other C0/C1 control characters: none has a
+# place in a one-line field such as a title, which becomes an email subject (a header: one line, or the send fails).
+_NOT_ONE_LINE = re.compile(r"[\s\x01-\x1f\x7f-\x9f]+")  # NUL is left for the storable-text check to refuse
+
+
+def one_line(value):
+    """Text made one clean line: every run of whitespace or control characters becomes one space, ends trimmed."""
+    return _NOT_ONE_LINE.sub(" ", value).strip() if isinstance(value, str) else value

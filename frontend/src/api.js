@@ -85,7 +85,9 @@ export const api = {
   agents: (signal) => request("/api/agents/", { signal }),
   meta: (signal) => request("/api/meta/", { signal }),
   // The submitter's page: the token in the link is the only credential.
-  track: (token, signal) => request(`/api/track/${encodeURIComponent(token)}/`, { signal }),
+  // page 1 holds the newest messages; older pages follow.
+  track: (token, signal, page = 1) =>
+    request(`/api/track/${encodeURIComponent(token)}/`, { query: page > 1 ? { page } : {}, signal }),
   trackReply: (token, body) =>
     request(`/api/track/${encodeURIComponent(token)}/messages/`, { method: "POST", body: { body } }),
   session: () => request("/api/session/"),

@@ -21,8 +21,8 @@ def secret_key(*, debug: bool) -> str:
     if debug:
         return "insecure-development-key-only-used-with-DJANGO_DEBUG=1"  # noqa: S105
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY is not set. Set it in the environment (see .env.example), "
-        "or set DJANGO_DEBUG=1 for a local development run."
+        "DJANGO_SECRET_KEY is not set. Set it in the environment (see .env.example); only the local settings "
+        "(manage.py with DJANGO_DEBUG=1) run without one."
     )
 
 
@@ -248,6 +248,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # imports and exports go to Cootrack's own 
 # The largest import file, in bytes and in rows; past either the form says so and nothing is read further.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# An Excel file is a zip: its unpacked size is checked before any sheet is read (a 5 KB file can unpack to GBs).
+IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int("IMPORT_MAX_XLSX_UNPACKED_BYTES", default=100 * 1024 * 1024)
 # Files with more rows than this are checked and written by the background worker, with progress, not in a request.
 IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=500)
 # An Excel export is built in memory: past this many tickets the admin asks for narrower filters or CSV (any size).
@@ -294,12 +296,20 @@ EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="cootrack.l
 # ticket is resolved or closed.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 TRACKING_LINK_DAYS = env.int("TRACKING_LINK_DAYS", default=30)
+# Anyone may type anyone's address into the public form: one address gets at most this many confirmations a day
+# (by mailbox: case and "+tags" count as one); the tickets past that are stored, not confirmed.
+CONFIRMATIONS_PER_ADDRESS_PER_DAY = env.int("CONFIRMATIONS_PER_ADDRESS_PER_DAY", default=5)
+# Messages a submitter may leave on one ticket that no staff reply has answered yet; the next is refused (429).
+CUSTOMER_MESSAGES_WAITING_MAX = env.int("CUSTOMER_MESSAGES_WAITING_MAX", default=5)
+# A ticket's conversation is shown a page at a time, newest page first (admin, API, tracking page).
+THREAD_PAGE_SIZE = env.int("THREAD_PAGE_SIZE", default=25)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "project.logformat.RedactTokens"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": QUIET_LOGGERS,
 }

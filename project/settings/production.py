@@ -1,12 +1,14 @@
 """Production: no default for secrets, HTTPS behind a proxy, hardened cookies."""
 
-from project.logformat import JSON_FORMATTER, STDOUT_HANDLER, gunicorn_loggers
+from project.logformat import JSON_FORMATTER, LOG_FILTERS, STDOUT_HANDLER, gunicorn_loggers
 
 from .base import *  # noqa: F403
 from .base import QUIET_LOGGERS, env, secret_key
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = secret_key(debug=DEBUG)
+# Always a real key here, DEBUG or not: a development key in production would sign sessions and tracking links
+# with a value anyone can read in the source.
+SECRET_KEY = secret_key(debug=False)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -31,6 +33,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cootrack_cache")}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": LOG_FILTERS,
     "formatters": {"json": JSON_FORMATTER},
     "handlers": {"stdout": STDOUT_HANDLER},
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},

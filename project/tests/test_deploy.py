@@ -36,6 +36,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_production_needs_a_real_secret_key_even_with_debug_on():
+    env = production_env(DJANGO_DEBUG="1")
+    env.pop("DJANGO_SECRET_KEY")
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
 @pytest.mark.django_db
 def test_connections_price_random_reads_as_on_ssd():
     """DATABASE_RANDOM_PAGE_COST (1.1) reaches every connection: the planner walks an index rather than build a
@@ -58,9 +66,13 @@ def test_an_empty_random_page_cost_keeps_the_servers():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_start_web_migrates_and_serves_ready_with_json_logs():
+def test_start_web_migrates_and_serves_ready_with_json_logs_that_never_hold_a_tracking_token():
+    from tickets import services
+
     port = free_port()
     env = production_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="2")
+    token = services.ticket_create(title="VPN", description="It drops.", tracking=True).tracking_token
+    wrong = "Z" * 43
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([str(ROOT / "bin" / "start-web")], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
         try:
@@ -70,14 +82,22 @@ def test_start_web_migrates_and_serves_ready_with_json_logs():
             assert request(f"http://127.0.0.1:{port}/api/tickets/")[0] == 401
             status, page, _ = request(f"http://127.0.0.1:{port}/admin/login/")
             assert status == 200 and b"Cootrack" in page  # the themed admin, static files in place
+            # The React page calls the API with the page's address as Referer; a wrong token is a logged 404.
+            referer = {"Referer": f"http://127.0.0.1:{port}/t/{token}"}
+            assert request(f"http://127.0.0.1:{port}/api/track/{token}/", headers=referer)[0] == 200
+            assert request(f"http://127.0.0.1:{port}/api/track/{wrong}/")[0] == 404
         finally:
             proc.terminate()
             proc.wait(timeout=30)
         log.seek(0)
-        lines = [line for line in log.read().decode().splitlines() if line.startswith("{")]
-    records = [json.loads(line) for line in lines]
+        text = log.read().decode()
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     assert any(r.get("logger") == "gunicorn.access" and "/readyz" in r["message"] for r in records)
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    assert token not in text and wrong not in text
+    access = [r["message"] for r in records if r.get("logger") == "gunicorn.access" and "/api/track/" in r["message"]]
+    assert len(access) == 2 and all("/api/track/[token]/" in line for line in access)
+    assert any("/t/[token]" in line for line in access)  # the Referer, redacted too
 
 
 @pytest.mark.django_db(transaction=True)

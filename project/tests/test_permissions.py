@@ -9,67 +9,81 @@ from tickets import services
 pytestmark = pytest.mark.django_db
 
 # "no role": a staff account no group or permission was given (it may log in, and may read nothing).
-ROLES = ("anonymous", "no role", "agent", "manager", "superuser")
+# "canned only": staff who may read the canned responses and nothing else (not even a ticket).
+ROLES = ("anonymous", "no role", "agent", "manager", "superuser", "canned only")
 T = "{ticket}"
 K = "{token}"
 
 # (method, path, body, status for each of ROLES)
 TABLE = [
-    ("GET", "/healthz", None, (200, 200, 200, 200, 200)),
-    ("GET", "/readyz", None, (200, 200, 200, 200, 200)),
-    ("GET", "/api/schema/", None, (200, 200, 200, 200, 200)),
-    ("GET", "/api/docs/", None, (200, 200, 200, 200, 200)),
-    ("POST", "/api/tickets/", {"title": "t", "description": "d"}, (201, 201, 201, 201, 201)),
-    ("POST", "/api/tickets/classify/", {"description": "d"}, (200, 200, 200, 200, 200)),
-    ("GET", "/api/tickets/", None, (401, 403, 200, 200, 200)),
-    ("GET", f"/api/tickets/{T}/", None, (401, 403, 200, 200, 200)),
-    ("PATCH", f"/api/tickets/{T}/", {"status": "closed"}, (401, 403, 200, 200, 200)),
-    ("DELETE", f"/api/tickets/{T}/", None, (401, 403, 403, 405, 405)),
-    ("GET", "/api/tickets/stats/", None, (401, 403, 403, 200, 200)),
-    ("GET", "/api/session/", None, (200, 200, 200, 200, 200)),
-    ("GET", "/api/agents/", None, (401, 403, 200, 200, 200)),
-    ("GET", "/api/meta/", None, (200, 200, 200, 200, 200)),
-    ("GET", f"/api/canned-responses/?ticket={T}", None, (401, 403, 200, 200, 200)),
-    ("GET", f"/api/tickets/{T}/messages/", None, (401, 403, 200, 200, 200)),
-    ("POST", f"/api/tickets/{T}/messages/", {"kind": "note", "body": "x"}, (401, 403, 201, 201, 201)),
-    ("GET", f"/api/tickets/{T}/similar/", None, (401, 403, 200, 200, 200)),
-    ("POST", f"/api/tickets/{T}/suggest-reply/", {}, (401, 403, 200, 200, 200)),
+    ("GET", "/healthz", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/readyz", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/schema/", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/docs/", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/tickets/", {"title": "t", "description": "d"}, (201, 201, 201, 201, 201, 201)),
+    ("POST", "/api/tickets/classify/", {"description": "d"}, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/tickets/", None, (401, 403, 200, 200, 200, 403)),
+    ("GET", f"/api/tickets/{T}/", None, (401, 403, 200, 200, 200, 403)),
+    ("PATCH", f"/api/tickets/{T}/", {"status": "closed"}, (401, 403, 200, 200, 200, 403)),
+    ("DELETE", f"/api/tickets/{T}/", None, (401, 403, 403, 405, 405, 403)),
+    ("GET", "/api/tickets/stats/", None, (401, 403, 403, 200, 200, 403)),
+    ("GET", "/api/session/", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/agents/", None, (401, 403, 200, 200, 200, 403)),
+    ("GET", "/api/meta/", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/canned-responses/", None, (401, 403, 200, 200, 200, 200)),
+    ("GET", f"/api/canned-responses/?ticket={T}", None, (401, 403, 200, 200, 200, 403)),
+    ("GET", f"/api/tickets/{T}/messages/", None, (401, 403, 200, 200, 200, 403)),
+    ("POST", f"/api/tickets/{T}/messages/", {"kind": "note", "body": "x"}, (401, 403, 201, 201, 201, 403)),
+    ("GET", f"/api/tickets/{T}/similar/", None, (401, 403, 200, 200, 200, 403)),
+    ("POST", f"/api/tickets/{T}/suggest-reply/", {}, (401, 403, 200, 200, 200, 403)),
     # The tracking link's token is the credential: whoever holds it, logged in or not, and nobody else.
-    ("GET", f"/api/track/{K}/", None, (200, 200, 200, 200, 200)),
-    ("POST", f"/api/track/{K}/messages/", {"body": "x"}, (201, 201, 201, 201, 201)),
-    ("GET", f"/api/track/{T}/", None, (404, 404, 404, 404, 404)),
-    ("GET", "/admin/", None, (302, 200, 200, 200, 200)),
-    ("GET", "/admin/tickets/ticket/", None, (302, 403, 200, 200, 200)),
-    ("GET", "/admin/tickets/ticket/add/", None, (302, 403, 200, 200, 200)),
-    ("GET", f"/admin/tickets/ticket/{T}/change/", None, (302, 403, 200, 200, 200)),
-    ("GET", f"/admin/tickets/ticket/{T}/history/", None, (302, 403, 200, 200, 200)),
-    ("GET", f"/admin/tickets/ticket/{T}/delete/", None, (302, 403, 403, 200, 200)),
-    ("POST", f"/admin/tickets/ticket/{T}/set-status/", {"status": "resolved"}, (302, 403, 302, 302, 302)),
-    ("POST", f"/admin/tickets/ticket/{T}/assign-me/", {}, (302, 403, 302, 302, 302)),
-    ("POST", f"/admin/tickets/ticket/{T}/messages/", {"kind": "note", "body": "x"}, (302, 403, 302, 302, 302)),
-    ("POST", f"/admin/tickets/ticket/{T}/suggest-reply/", {}, (302, 403, 200, 200, 200)),
-    ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 403, 200, 200)),
-    ("GET", "/admin/tickets/ticket/export-xlsx/", None, (302, 403, 403, 200, 200)),
-    ("GET", "/admin/tickets/ticket/jobs/", None, (302, 403, 200, 200, 200)),
-    ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 403, 200, 200)),
-    ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200)),
-    ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200)),
-    ("GET", "/admin/tickets/importjob/", None, (302, 403, 403, 200, 200)),
-    ("GET", "/admin/tickets/slapolicy/", None, (302, 403, 403, 200, 200)),
-    ("GET", "/admin/tickets/cannedresponse/", None, (302, 403, 200, 200, 200)),
-    ("GET", "/admin/auth/user/", None, (302, 403, 403, 403, 200)),
-    ("GET", "/admin/axes/accessattempt/", None, (302, 403, 403, 403, 200)),
-    ("GET", "/admin/auth/group/", None, (302, 403, 403, 403, 200)),
-    ("GET", "/admin/django_tasks_database/dbtaskresult/", None, (302, 403, 403, 403, 200)),
+    ("GET", f"/api/track/{K}/", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", f"/api/track/{K}/messages/", {"body": "x"}, (201, 201, 201, 201, 201, 201)),
+    ("GET", f"/api/track/{T}/", None, (404, 404, 404, 404, 404, 404)),
+    ("GET", "/admin/", None, (302, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/tickets/ticket/", None, (302, 403, 200, 200, 200, 403)),
+    ("GET", "/admin/tickets/ticket/add/", None, (302, 403, 200, 200, 200, 403)),
+    ("GET", f"/admin/tickets/ticket/{T}/change/", None, (302, 403, 200, 200, 200, 403)),
+    ("GET", f"/admin/tickets/ticket/{T}/history/", None, (302, 403, 200, 200, 200, 403)),
+    ("GET", f"/admin/tickets/ticket/{T}/delete/", None, (302, 403, 403, 200, 200, 403)),
+    ("POST", f"/admin/tickets/ticket/{T}/set-status/", {"status": "resolved"}, (302, 403, 302, 302, 302, 403)),
+    ("POST", f"/admin/tickets/ticket/{T}/assign-me/", {}, (302, 403, 302, 302, 302, 403)),
+    ("POST", f"/admin/tickets/ticket/{T}/new-link/", {}, (302, 403, 302, 302, 302, 403)),
+    ("POST", f"/admin/tickets/ticket/{T}/messages/", {"kind": "note", "body": "x"}, (302, 403, 302, 302, 302, 403)),
+    ("POST", f"/admin/tickets/ticket/{T}/suggest-reply/", {}, (302, 403, 200, 200, 200, 403)),
+    ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/ticket/export-xlsx/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/ticket/jobs/", None, (302, 403, 200, 200, 200, 403)),
+    ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/importjob/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/slapolicy/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/cannedresponse/", None, (302, 403, 200, 200, 200, 200)),
+    ("GET", "/admin/auth/user/", None, (302, 403, 403, 403, 200, 403)),
+    ("GET", "/admin/axes/accessattempt/", None, (302, 403, 403, 403, 200, 403)),
+    ("GET", "/admin/auth/group/", None, (302, 403, 403, 403, 200, 403)),
+    ("GET", "/admin/django_tasks_database/dbtaskresult/", None, (302, 403, 403, 403, 200, 403)),
 ]  # fmt: skip
 
 
 @pytest.fixture
 def clients(agent, manager, django_user_model):
+    from django.contrib.auth.models import Permission
+
     superuser = django_user_model.objects.create_superuser("root", "root@example.com", "root-pass-123")
     no_role = django_user_model.objects.create_user("norole", "norole@example.com", "pass-123-word", is_staff=True)
+    canned = django_user_model.objects.create_user("canned", "canned@example.com", "pass-123-word", is_staff=True)
+    canned.user_permissions.add(Permission.objects.get(codename="view_cannedresponse"))
     made = {"anonymous": (Client(), APIClient())}
-    for role, user in (("no role", no_role), ("agent", agent), ("manager", manager), ("superuser", superuser)):
+    users = (
+        ("no role", no_role),
+        ("agent", agent),
+        ("manager", manager),
+        ("superuser", superuser),
+        ("canned only", canned),
+    )
+    for role, user in users:
         web, api = Client(), APIClient()
         web.force_login(user)
         api.force_authenticate(user)

@@ -56,11 +56,12 @@ class TicketResource(resources.ModelResource):
                 actor=actor,
                 classify_ticket=False,
                 classification=instance._classification,
+                notify=False,  # an import never mails customers; the history still records each change
             )
             instance.pk = ticket.pk
         else:
             data = {name: getattr(instance, name) for name in IMPORT_COLUMNS if name != "id"}
-            services.ticket_update(ticket=instance, data=data, actor=actor)
+            services.ticket_update(ticket=instance, data=data, actor=actor, notify=False)
 
     def import_data(self, dataset, **kwargs):
         self._actor = kwargs.get("user")

@@ -133,6 +133,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         "assign_to_me",
         "assign_to",
         "classify_with_ai",
+        "new_tracking_links",
     ]
     # Staff edit the text, labels, status and owner; every other column is the application's to write.
     readonly_fields = [

@@ -32,7 +32,7 @@ class TicketTransferMixin:
         """Files past IMPORT_INLINE_ROWS rows go to the background worker, which checks every row with progress
         and writes only after confirmation; smaller ones are previewed here as before."""
         if request.method == "POST" and request.FILES.get("import_file") and self.has_import_permission(request):
-            form = self.create_import_form(request)
+            form = request.ticket_import_form = self.create_import_form(request)
             if form.is_valid() and form.rows is not None and form.rows > settings.IMPORT_INLINE_ROWS:
                 upload = form.cleaned_data["import_file"]
                 job = services.import_job_start(
@@ -41,6 +41,10 @@ class TicketTransferMixin:
                 self.message_user(request, f"{form.rows:,} rows are being checked in the background.", messages.INFO)
                 return HttpResponseRedirect(reverse("admin:tickets_importjob_change", args=[job.pk]))
         return super().import_action(request, **kwargs)
+
+    def create_import_form(self, request):
+        # The form import_action already validated: the file is read (and, for Excel, unpacked) once per request.
+        return getattr(request, "ticket_import_form", None) or super().create_import_form(request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         """The file could not be read after all: a plain message on the page, the traceback in the server log."""

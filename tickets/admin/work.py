@@ -20,6 +20,7 @@ from tickets.api.serializers import active_staff
 from tickets.models import MessageKind, Status, Ticket
 from tickets.templatetags.ticket_admin import row_url
 
+TRACKING_REISSUE_MAX = 500  # one action's worth: each new link is a row lock, a history entry and maybe an email
 SLA_COLOURS = {"ok": "success", "due_soon": "warning", "breached": "danger", "met": "info"}
 SLA_LABELS = {"ok": "On track", "due_soon": "Due soon", "breached": "Breached", "met": "Met"}
 
@@ -74,6 +75,7 @@ class TicketWorkMixin:
         return [
             path("<int:pk>/assign-me/", view(require_POST(self.assign_me_view)), name="tickets_ticket_assign_me"),
             path("<int:pk>/messages/", view(require_POST(self.add_message_view)), name="tickets_ticket_add_message"),
+            path("<int:pk>/new-link/", view(require_POST(self.new_link_view)), name="tickets_ticket_new_link"),
             path(
                 "<int:pk>/suggest-reply/",
                 view(require_POST(self.suggest_reply_view)),
@@ -92,6 +94,23 @@ class TicketWorkMixin:
         services.ticket_update(ticket=ticket, data={"assignee": request.user}, actor=request.user)
         self.message_user(request, f"{ticket} is now yours.", messages.SUCCESS)
         return _back(request, reverse("admin:tickets_ticket_changelist"))
+
+    def new_link_view(self, request, pk):
+        """The submitter's tracking link leaked: a new one, emailed to them; the old one opens nothing from now."""
+        ticket = self._ticket_to_change(request, pk)
+        self._new_links(request, [ticket])
+        return _back(request, reverse("admin:tickets_ticket_change", args=[ticket.pk]))
+
+    def _new_links(self, request, tickets) -> None:
+        emailed = sum(bool(t.submitter_email) for t in tickets)
+        for ticket in tickets:
+            services.tracking_reissue(ticket=ticket, actor=request.user)
+        self.message_user(
+            request,
+            f"{len(tickets)} ticket(s) have a new tracking link; the old links no longer open them. "
+            f"{emailed} new link(s) will be emailed to the submitter (tickets without an address get none).",
+            messages.SUCCESS,
+        )
 
     def add_message_view(self, request, pk):
         ticket = self._ticket_to_change(request, pk)
@@ -127,8 +146,11 @@ class TicketWorkMixin:
         ticket = Ticket.objects.filter(pk=object_id).first() if object_id and object_id.isdigit() else None
         if ticket is None:
             return {}
+        page = request.GET.get("thread_page", "1")
+        thread = selectors.ticket_thread_page(ticket, public=False, page=int(page) if page.isdigit() else 1)
         return {
-            "thread": selectors.ticket_thread(ticket, public=False),
+            "thread": thread.messages,
+            "thread_page": thread,
             "thread_ticket": ticket,
             "can_write": self.has_change_permission(request, ticket),
             "canned": services.canned_for(ticket, agent=request.user),
@@ -137,6 +159,10 @@ class TicketWorkMixin:
         }
 
     # --- bulk actions ----------------------------------------------------------------------------
+
+    @action(description="Send a new tracking link (the old one stops working)", permissions=["change"])
+    def new_tracking_links(self, request, queryset):
+        self._new_links(request, list(queryset[:TRACKING_REISSUE_MAX]))
 
     @action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):

@@ -1,5 +1,7 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from tickets import selectors
@@ -53,3 +55,29 @@ class TicketPagination(PageNumberPagination):
         }
         schema["required"] = [*schema.get("required", []), "count_exact", "page_size"]
         return schema
+
+
+THREAD_PAGE = OpenApiParameter(
+    "page", int, required=False, description="Page of the conversation: 1 (the default) holds the newest messages."
+)
+
+
+def thread_page_number(request) -> int:
+    """``?page=`` of a conversation: a positive number, else 400."""
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise ValidationError({"page": ["A page is a number from 1."]})
+    return int(raw)
+
+
+def thread_headers(response, request, thread) -> None:
+    """Where the rest of a conversation is: ``Link`` to the older (next) and newer (prev) pages, and the totals."""
+    links = [
+        f'<{request.build_absolute_uri(f"{request.path}?page={number}")}>; rel="{rel}"'
+        for number, rel in ((thread.page + 1, "next"), (thread.page - 1, "prev"))
+        if 1 <= number <= thread.pages
+    ]
+    if links:
+        response["Link"] = ", ".join(links)
+    response["X-Total-Count"] = str(thread.total)
+    response["X-Page-Count"] = str(thread.pages)

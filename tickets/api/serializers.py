@@ -64,23 +64,30 @@ class SubmittedTicketSerializer(serializers.ModelSerializer):
 
     submitter_email = serializers.CharField(read_only=True, help_text="Optional: empty when not given.")
     tracking_url = serializers.SerializerMethodField(
-        help_text="The submitter's page for this ticket. Shown only in this response; keep it private."
+        help_text="The submitter's page for this ticket, shown only in this response, and only when no email "
+        "address was given: with one, the link goes to that address alone (whoever typed it may not own it)."
+    )
+    tracking_link_emailed = serializers.SerializerMethodField(
+        help_text="True when the tracking link was sent to submitter_email instead of being shown here."
     )
 
     class Meta:
         model = Ticket
         fields = [
             "id", "title", "description", "category", "priority", "status", "submitter_email", "created_at",
-            "tracking_url",
+            "tracking_url", "tracking_link_emailed",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_tracking_url(self, ticket: Ticket) -> str | None:
         token = getattr(ticket, "tracking_token", None)
         request = self.context.get("request")
-        if not token or request is None:
+        if not token or request is None or ticket.submitter_email:
             return None
         return request.build_absolute_uri(f"/t/{token}")
+
+    def get_tracking_link_emailed(self, ticket: Ticket) -> bool:
+        return bool(ticket.submitter_email)
 
 
 class TicketCreateSerializer(serializers.Serializer):
@@ -177,7 +184,10 @@ class TrackedTicketSerializer(serializers.Serializer):
     description = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
     created_at = serializers.DateTimeField()
-    messages = PublicMessageSerializer(many=True)
+    messages = PublicMessageSerializer(many=True, help_text="One page, oldest first; page 1 holds the newest.")
+    page = serializers.IntegerField(help_text="This page of the conversation (1 = the newest messages).")
+    pages = serializers.IntegerField(help_text="How many pages the conversation has; ?page=N reads an older one.")
+    messages_total = serializers.IntegerField()
 
 
 class SimilarTicketSerializer(serializers.Serializer):

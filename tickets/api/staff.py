@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -41,6 +41,9 @@ class CannedResponseListView(APIView):
     def get(self, request):
         ticket_id = request.query_params.get("ticket", "")
         if ticket_id:
+            if not request.user.has_perm("tickets.view_ticket"):
+                # The bodies would be filled in with the ticket's title and submitter: a view of the ticket.
+                raise PermissionDenied("Filling canned responses in for a ticket needs permission to view tickets.")
             if not ticket_id.isdigit() or len(ticket_id) > 18:
                 raise ValidationError({"ticket": ["A ticket id is a number."]})
             ticket = get_object_or_404(Ticket, pk=int(ticket_id))

@@ -30,9 +30,9 @@ class _AnonymousPerAddressThrottle(SimpleRateThrottle):
             return True
         limit, period, now = self.num_requests, self.duration, self.timer()
         hits, previous = services.rate_counter_hit(key=key, period=period, now=now)
-        elapsed = (now % period) / period  # how far into the current window we are, 0..1
-        if previous * (1 - elapsed) + hits <= limit:
+        if services.sliding_count(hits, previous, now=now, period=period) <= limit:
             return True
+        elapsed = (now % period) / period  # how far into the current window we are, 0..1
         # When would one more request fit? Later in this window as the previous one fades, or in the next.
         if previous and hits < limit:
             self.retry_after = ((1 - (limit - hits - 1) / previous) - elapsed) * period

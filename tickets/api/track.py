@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tickets import selectors, services
+from tickets.api.pagination import THREAD_PAGE, thread_page_number
 from tickets.api.serializers import CustomerMessageCreateSerializer, PublicMessageSerializer, TrackedTicketSerializer
 from tickets.api.throttles import TicketTrackThrottle
 from tickets.models import MessageKind
@@ -25,29 +26,40 @@ class _TrackView(APIView):
     throttle_classes = [TicketTrackThrottle]
 
     def ticket(self, token: str):
-        ticket = services.tracking_find(token)
+        ticket = selectors.tracking_find(token)
         if ticket is None:
             raise Http404
         return ticket
 
 
 class TrackedTicketView(_TrackView):
-    @extend_schema(responses={200: TrackedTicketSerializer, 404: NOT_FOUND})
+    @extend_schema(parameters=[THREAD_PAGE], responses={200: TrackedTicketSerializer, 404: NOT_FOUND})
     def get(self, request, token: str):
         ticket = self.ticket(token)
+        thread = selectors.ticket_thread_page(ticket, public=True, page=thread_page_number(request))
         body = {
             "id": ticket.pk,
             "title": ticket.title,
             "description": ticket.description,
             "status": ticket.status,
             "created_at": ticket.created_at,
-            "messages": selectors.ticket_thread(ticket, public=True),
+            "messages": thread.messages,
+            "page": thread.page,
+            "pages": thread.pages,
+            "messages_total": thread.total,
         }
         return Response(TrackedTicketSerializer(body).data)
 
 
 class TrackedMessageView(_TrackView):
-    @extend_schema(request=CustomerMessageCreateSerializer, responses={201: PublicMessageSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        request=CustomerMessageCreateSerializer,
+        responses={
+            201: PublicMessageSerializer,
+            404: NOT_FOUND,
+            429: OpenApiResponse(description="Too many messages waiting for an answer, or too many requests."),
+        },
+    )
     def post(self, request, token: str):
         ticket = self.ticket(token)
         serializer = CustomerMessageCreateSerializer(data=request.data)

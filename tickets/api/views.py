@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from project.clientip import client_ip
 from tickets import classifier, selectors, services
+from tickets.api.pagination import THREAD_PAGE, thread_headers, thread_page_number
 from tickets.api.permissions import CanViewDashboard, CanWorkTickets, StaffModelPermissions
 from tickets.api.serializers import (
     ClassificationSerializer,
@@ -145,7 +146,11 @@ class TicketViewSet(
         return Response(ClassificationSerializer(result).data)
 
     @extend_schema(
-        methods=["GET"], responses={200: MessageSerializer(many=True)}, description="The thread, oldest first."
+        methods=["GET"],
+        parameters=[THREAD_PAGE],
+        responses={200: MessageSerializer(many=True)},
+        description="One page of the thread, oldest first within it; page 1 (the default) holds the newest "
+        "messages. `Link` names the older (next) and newer (prev) pages; `X-Total-Count` counts every message.",
     )
     @extend_schema(
         methods=["POST"],
@@ -157,7 +162,10 @@ class TicketViewSet(
     def messages(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "GET":
-            return Response(MessageSerializer(selectors.ticket_thread(ticket, public=False), many=True).data)
+            thread = selectors.ticket_thread_page(ticket, public=False, page=thread_page_number(request))
+            response = Response(MessageSerializer(thread.messages, many=True).data)
+            thread_headers(response, request, thread)
+            return response
         serializer = MessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.message_add(ticket=ticket, author=request.user, **serializer.validated_data)

@@ -20,6 +20,7 @@ class EventField(models.TextChoices):
     SUBMITTER_EMAIL = "submitter_email", "Submitter email"
     ASSIGNEE = "assignee", "Assignee"
     SLA = "sla", "SLA due times"
+    TRACKING = "tracking_link", "Tracking link"
 
 
 class TicketEvent(models.Model):

@@ -15,9 +15,9 @@ from tickets.services.canned import (
 )
 from tickets.services.email import email_retry, email_send
 from tickets.services.imports import import_job_confirm, import_job_finish, import_job_progress, import_job_start
-from tickets.services.messages import message_add
+from tickets.services.messages import TooManyWaiting, message_add
 from tickets.services.sla import sla_backfill, sla_filter, sla_refresh, sla_state, sla_targets
-from tickets.services.throttle import rate_counter_hit
+from tickets.services.throttle import rate_counter_allows, rate_counter_hit, sliding_count
 from tickets.services.tickets import (
     UPDATABLE_FIELDS,
     StaleTicket,
@@ -30,12 +30,13 @@ from tickets.services.tickets import (
     ticket_update,
     ticket_version,
 )
-from tickets.services.tracking import tracking_find, tracking_token
+from tickets.services.tracking import tracking_reissue
 
 __all__ = [
     "UPDATABLE_FIELDS",
     "ReplySuggestion",
     "StaleTicket",
+    "TooManyWaiting",
     "audit_import",
     "audit_record",
     "canned_add_starters",
@@ -49,6 +50,7 @@ __all__ = [
     "import_job_progress",
     "import_job_start",
     "message_add",
+    "rate_counter_allows",
     "rate_counter_hit",
     "reply_suggest",
     "sla_backfill",
@@ -56,6 +58,7 @@ __all__ = [
     "sla_refresh",
     "sla_state",
     "sla_targets",
+    "sliding_count",
     "ticket_apply_classification",
     "ticket_bulk_change_status",
     "ticket_bulk_load",
@@ -67,6 +70,5 @@ __all__ = [
     "ticket_fill_labels",
     "ticket_update",
     "ticket_version",
-    "tracking_find",
-    "tracking_token",
+    "tracking_reissue",
 ]

@@ -1,6 +1,9 @@
 """Email to a ticket's submitter: queued in the outbox (``TicketEmail``) inside the transaction that causes it,
 sent by the background worker after commit, retried with back-off, its state kept on the row."""
 
+import hashlib
+import logging
+import time
 from datetime import timedelta
 from email.utils import make_msgid
 
@@ -10,14 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import Ticket, TicketEmail, TicketMessage
-from tickets.services.tracking import tracking_token
+from tickets.rules.tracking import tracking_token, tracking_url
+from tickets.services.throttle import rate_counter_allows
+from tickets.validators import one_line
+
+logger = logging.getLogger(__name__)
 
 EMAIL_MAX_ATTEMPTS = 5
 EMAIL_RETRY_FIRST_S = 30  # then doubled each time: 30 s, 1 min, 2 min, 4 min
-
-
-def tracking_url(token: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/t/{token}"
 
 
 def _link_lines(ticket: Ticket) -> str:
@@ -31,7 +34,7 @@ def email_queue(*, ticket: Ticket, subject: str, body: str, message: TicketMessa
         ticket=ticket,
         message=message,
         to=ticket.submitter_email,
-        subject=f"[Ticket #{ticket.pk}] {subject}"[:255],
+        subject=one_line(f"[Ticket #{ticket.pk}] {subject}")[:255],  # a header: one line, or the send fails
         body=body,
         header_id=make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN),
     )
@@ -47,6 +50,30 @@ def _enqueue(email_id: int, *, delay_s: float = 0) -> None:
     elif not delay_s:
         send_ticket_email.enqueue(email_id)
     # A backend that cannot defer (tests) leaves a failed attempt queued for email_retry.
+
+
+def email_confirmation(*, ticket: Ticket, token: str) -> TicketEmail | None:
+    """The confirmation of a submission, with its tracking link; None when the address had its share today.
+
+    Anyone can type anyone's address into the public form, so the confirmation quotes nothing the submitter wrote
+    (a title such as "WIN 1000 EUR at http://..." would go out from our domain), and one address gets at most
+    ``CONFIRMATIONS_PER_ADDRESS_PER_DAY`` of them: the tickets past that are stored, just not confirmed.
+    """
+    if not rate_counter_allows(
+        key=f"confirm:{_mailbox_key(ticket.submitter_email)}",
+        limit=settings.CONFIRMATIONS_PER_ADDRESS_PER_DAY,
+        period=24 * 3600,
+        now=time.time(),
+    ):
+        logger.info("ticket %s: confirmation not sent, the address had its daily share", ticket.pk)
+        return None
+    return email_queue(ticket=ticket, subject="We received your request", body=confirmation_body(ticket, token))
+
+
+def _mailbox_key(address: str) -> str:
+    """One key per mailbox, not per spelling: case and a "+tag" (victim+1@, victim+2@) land in the same inbox."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    return hashlib.sha256(f"{local.split('+', 1)[0]}@{domain}".encode()).hexdigest()[:40]
 
 
 def email_resolved(tickets) -> None:
@@ -102,9 +129,11 @@ def email_send(*, email_id: int) -> TicketEmail:
 
 def confirmation_body(ticket: Ticket, token: str) -> str:
     return (
-        f"Hello,\n\nwe received your request \u201c{ticket.title}\u201d and will answer as soon as we can.\n\n"
+        f"Hello,\n\nwe received your request (ticket #{ticket.pk}) and will answer as soon as we can.\n\n"
         f"Follow it, read our replies and answer here:\n{tracking_url(token)}\n\n"
-        "Keep this link to yourself: anyone who has it can read the conversation.\n\n-- The support team\n"
+        "Keep this link to yourself: anyone who has it can read the conversation.\n\n"
+        "If you did not write to us, ignore this email: nothing more will be sent unless you answer.\n\n"
+        "-- The support team\n"
     )
 
 

@@ -1,5 +1,6 @@
 """The conversation: staff replies (emailed to the submitter), internal notes, and the submitter's messages."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,13 +13,31 @@ from tickets.services.tickets import ticket_update
 STAFF_KINDS = (MessageKind.REPLY, MessageKind.NOTE)
 
 
+class TooManyWaiting(Exception):
+    """The submitter already left ``CUSTOMER_MESSAGES_WAITING_MAX`` messages that no reply has answered yet."""
+
+    def __init__(self, limit: int):
+        super().__init__(
+            f"You have sent {limit} messages we have not answered yet. We will reply soon; "
+            "you can write again after our answer."
+        )
+
+
+def _waiting_customer_messages(ticket: Ticket, limit: int) -> int:
+    """How many of the newest public messages are the submitter's, after the last reply (looked at most ``limit``)."""
+    newest = ticket.messages.filter(kind__in=(MessageKind.REPLY, MessageKind.CUSTOMER)).order_by("-created_at", "-id")
+    kinds = list(newest.values_list("kind", flat=True)[:limit])
+    return next((i for i, kind in enumerate(kinds) if kind != MessageKind.CUSTOMER), len(kinds))
+
+
 @transaction.atomic
 def message_add(*, ticket: Ticket, kind: str, body: str, author: AbstractBaseUser | None = None) -> TicketMessage:
     """Append one message to a ticket's thread.
 
     A reply is emailed to the submitter (when there is an address) and sets the first-response time once; a
     note stays on the staff side, never shown or sent to the submitter; a customer message (``author`` None)
-    flags the ticket "customer replied" and opens a resolved or closed ticket again, in the history.
+    flags the ticket "customer replied" and opens a resolved or closed ticket again, in the history; past
+    ``CUSTOMER_MESSAGES_WAITING_MAX`` of them unanswered, the next raises ``TooManyWaiting`` and nothing is stored.
     """
     kind = MessageKind(kind) if kind in MessageKind.values else kind
     if kind in STAFF_KINDS and not getattr(author, "is_staff", False):
@@ -29,7 +48,10 @@ def message_add(*, ticket: Ticket, kind: str, body: str, author: AbstractBaseUse
         body = body.replace("\r\n", "\n").strip()  # browsers post CRLF; emails and the thread use one newline
     message = TicketMessage(ticket=ticket, kind=kind, body=body, author=author)
     message.full_clean(exclude=["ticket", "author"])
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)  # also orders concurrent customer messages
+    limit = settings.CUSTOMER_MESSAGES_WAITING_MAX
+    if kind == MessageKind.CUSTOMER and _waiting_customer_messages(locked, limit) >= limit:
+        raise TooManyWaiting(limit)
     message.ticket = locked
     message.save()
 

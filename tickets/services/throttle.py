@@ -17,6 +17,19 @@ RETURNING hits, previous
 RATE_COUNTER_PRUNE_CHANCE = 0.001
 
 
+def sliding_count(hits: int, previous: int, *, now: float, period: int) -> float:
+    """Hits in the last ``period`` seconds, estimated from two fixed windows: the previous window's hits count in
+    proportion to how much of it still overlaps."""
+    elapsed = (now % period) / period  # how far into the current window we are, 0..1
+    return previous * (1 - elapsed) + hits
+
+
+def rate_counter_allows(*, key: str, limit: int, period: int, now: float) -> bool:
+    """Count one event for ``key``; True while the last ``period`` seconds hold at most ``limit`` of them."""
+    hits, previous = rate_counter_hit(key=key, period=period, now=now)
+    return sliding_count(hits, previous, now=now, period=period) <= limit
+
+
 def rate_counter_hit(*, key: str, period: int, now: float) -> tuple[int, int]:
     """Count one request for ``key`` in fixed windows of ``period`` seconds: (hits in the current window,
     this one included; hits in the window before).

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from tickets.classifier import Classification, classify
 from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
-from tickets.services.email import confirmation_body, email_queue, email_resolved
+from tickets.rules.tracking import tracking_issue
+from tickets.services.email import email_confirmation, email_resolved
 from tickets.services.sla import sla_refresh
-from tickets.services.tracking import tracking_issue
+from tickets.validators import one_line
 
 # What an update may change; every change is written to the history (who, when, from, to).
 UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {TicketEvent.Field.CREATED, TicketEvent.Field.SLA}
@@ -27,7 +28,10 @@ class StaleTicket(Exception):
         self.current = current
 
 
-def _clean_text(value: str) -> str:
+def _clean_text(value: str, field: str = "") -> str:
+    """What a door handed in, as stored: trimmed, and a title made one line (it becomes an email's subject)."""
+    if field == "title":
+        return one_line(value)
     return value.strip() if isinstance(value, str) else value
 
 
@@ -44,6 +48,7 @@ def ticket_create(
     classify_ticket: bool = True,
     classification: Classification | None = None,
     tracking: bool = False,
+    notify: bool = True,
 ) -> Ticket:
     """Create a ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
 
@@ -53,10 +58,11 @@ def ticket_create(
     already classified the ticket (an import preview, say) passes ``classification``.
 
     With ``tracking`` (a submission from the public form) the ticket gets its tracking link: the token is set on
-    the returned ticket as ``tracking_token`` (shown once) and, with an address, a confirmation email carries it.
+    the returned ticket as ``tracking_token`` (shown once) and, with an address, a confirmation email carries it
+    (at most ``CONFIRMATIONS_PER_ADDRESS_PER_DAY`` a day to one address). ``notify=False`` (an import) mails nobody.
     """
     ticket = Ticket(
-        title=_clean_text(title),
+        title=_clean_text(title, "title"),
         description=_clean_text(description),
         category=category or "",
         priority=priority or "",
@@ -83,9 +89,9 @@ def ticket_create(
         initial = {"status": status, "assignee": assignee}
         changes = {name: value for name, value in initial.items() if value and value != getattr(ticket, name)}
         if changes:
-            ticket = ticket_update(ticket=ticket, data=changes, actor=actor)
-        if token and ticket.submitter_email:
-            email_queue(ticket=ticket, subject=f"We received: {ticket.title}", body=confirmation_body(ticket, token))
+            ticket = ticket_update(ticket=ticket, data=changes, actor=actor, notify=notify)
+        if token and ticket.submitter_email and notify:
+            email_confirmation(ticket=ticket, token=token)
     ticket.tracking_token = token
     return ticket
 
@@ -107,28 +113,30 @@ def ticket_update(
     actor: User = None,
     classification: Classification | None = None,
     expected_version: str | None = None,
+    notify: bool = True,
 ) -> Ticket:
     """Apply a partial update under a row lock; status, category and priority changes are written to history.
 
     A category or priority given empty is filled by the classifier (from the updated title and description,
     asked before the row is locked), and its answer is recorded as the AI's suggestion; so is
     ``classification`` when given. ``expected_version`` (a ``ticket_version``) makes a stale update raise
-    ``StaleTicket`` instead of silently overwriting someone else's change.
+    ``StaleTicket`` instead of silently overwriting someone else's change. ``notify=False`` (an import) sends
+    the submitter no "resolved" email; the history records the change all the same.
     """
     unknown = set(data) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"Fields that cannot be updated: {sorted(unknown)}")
     data = dict(data)
     if any(name in data and not data[name] for name in ("category", "priority")):
-        text = {name: _clean_text(data.get(name, getattr(ticket, name))) for name in ("title", "description")}
+        text = {name: _clean_text(data.get(name, getattr(ticket, name)), name) for name in ("title", "description")}
         classification = classify(text["title"], text["description"])
         data["category"] = data.get("category", ticket.category) or classification.category
         data["priority"] = data.get("priority", ticket.priority) or classification.priority
     with transaction.atomic():
-        return _update_locked(ticket, data, actor, classification, expected_version)
+        return _update_locked(ticket, data, actor, classification, expected_version, notify)
 
 
-def _update_locked(ticket, data, actor, classification, expected_version) -> Ticket:
+def _update_locked(ticket, data, actor, classification, expected_version, notify) -> Ticket:
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if expected_version and expected_version != ticket_version(locked):
         raise StaleTicket(locked)
@@ -136,7 +144,7 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
     events = []
     changed = False
     for field, value in data.items():
-        value = _clean_text(value)
+        value = _clean_text(value, field)
         old = getattr(locked, field)
         if old == value:
             continue
@@ -173,7 +181,7 @@ def _update_locked(ticket, data, actor, classification, expected_version) -> Tic
     _validate(locked)
     locked.save()
     TicketEvent.objects.bulk_create(events)
-    if locked.status == Status.RESOLVED and old_status not in DONE_STATUSES:
+    if notify and locked.status == Status.RESOLVED and old_status not in DONE_STATUSES:
         email_resolved([locked])
     return locked
 

@@ -1,55 +1,36 @@
-"""The submitter's tracking link: an unguessable token that opens one ticket's public page.
+"""Writes of the tracking link: a new link when the old one leaked (the old one stops at once), sent by email."""
 
-The token is HMAC-SHA256(SECRET_KEY, a per-ticket salt of 128 random bits); the database keeps the salt and the
-token's SHA-256, never the token, so a copy of the database opens no ticket, while the server can still put the
-link in every email. Anything wrong with a token (malformed, unknown, expired) looks exactly the same: None.
-"""
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
 
-import base64
-import hashlib
-import hmac
-import re
-import secrets
-from datetime import timedelta
-
-from django.conf import settings
-from django.utils import timezone
-
-from tickets.models import DONE_STATUSES, Ticket
-
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+from tickets.models import Ticket, TicketEvent
+from tickets.rules.tracking import tracking_issue, tracking_url
+from tickets.services.email import email_queue
 
 
-def _token(salt: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"tracking:{salt}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def tracking_issue(ticket: Ticket) -> str:
-    """Give an unsaved ticket its tracking salt and hash; returns the token (shown once to the submitter)."""
-    ticket.tracking_salt = secrets.token_hex(16)
-    token = _token(ticket.tracking_salt)
-    ticket.tracking_token_hash = _hash(token)
+@transaction.atomic
+def tracking_reissue(*, ticket: Ticket, actor: AbstractBaseUser | None = None, send: bool = True) -> str:
+    """Give the ticket a new tracking link: the old one opens nothing from this commit on. With ``send`` and an
+    address, the new link is emailed to the submitter. Recorded in the history; returns the new token."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    token = tracking_issue(locked)
+    locked.save(update_fields=["tracking_salt", "tracking_token_hash", "updated_at"])
+    emailed = send and bool(locked.submitter_email)
+    if emailed:
+        email_queue(ticket=locked, subject="Your new link to follow your request", body=new_link_body(token))
+    TicketEvent.objects.create(
+        ticket=locked,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        field=TicketEvent.Field.TRACKING,
+        old_value="the earlier link no longer opens the ticket",
+        new_value="new link issued" + (f", emailed to {locked.submitter_email}" if emailed else ""),
+    )
     return token
 
 
-def tracking_token(ticket: Ticket) -> str | None:
-    """The ticket's token again, for an email; None when the ticket has no tracking link."""
-    return _token(ticket.tracking_salt) if ticket.tracking_salt else None
-
-
-def tracking_find(token: str) -> Ticket | None:
-    """The ticket this token opens, or None: malformed, unknown, or closed longer than TRACKING_LINK_DAYS ago."""
-    if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
-        return None
-    ticket = Ticket.objects.filter(tracking_token_hash=_hash(token)).first()
-    if ticket is None:
-        return None
-    expired_before = timezone.now() - timedelta(days=settings.TRACKING_LINK_DAYS)
-    if ticket.status in DONE_STATUSES and ticket.resolved_at and ticket.resolved_at < expired_before:
-        return None
-    return ticket
+def new_link_body(token: str) -> str:
+    return (
+        "Hello,\n\nhere is a new link to follow your request, read our replies and answer. The link you had "
+        f"before no longer works.\n\n{tracking_url(token)}\n\n"
+        "Keep this link to yourself: anyone who has it can read the conversation.\n\n-- The support team\n"
+    )

@@ -71,6 +71,23 @@ describe("TicketForm", () => {
     expect(await screen.findByText("#7")).toBeInTheDocument();
   });
 
+  it("says the link went by email, and shows none, when an address was given", async () => {
+    fakeFetch({
+      "POST /api/tickets/classify/": () => [503, { detail: "unavailable" }],
+      "POST /api/tickets/": ({ body }) => [
+        201,
+        ticket({ id: 8, submitter_email: body.submitter_email, tracking_url: null, tracking_link_emailed: true }),
+      ],
+    });
+    renderWithMeta(<TicketForm />);
+    await userEvent.type(screen.getByLabelText("Title"), "Help");
+    await userEvent.type(screen.getByLabelText("Description"), "Something is wrong with my thing");
+    await userEvent.type(screen.getByLabelText("Email"), "ann@example.com");
+    await userEvent.click(screen.getByRole("button", { name: "Submit" }));
+    expect(await screen.findByText(/We emailed a link to/)).toHaveTextContent("ann@example.com");
+    expect(screen.queryByRole("link")).not.toBeInTheDocument();
+  });
+
   it("shows server errors beside their fields", async () => {
     fakeFetch({
       "POST /api/tickets/": () => [400, { title: ["Ensure this field has no more than 200 characters."] }],

@@ -7,13 +7,16 @@ import { fakeFetch, renderWithMeta } from "./helpers.js";
 afterEach(() => vi.unstubAllGlobals());
 
 const TOKEN = "a".repeat(43);
-const ticket = (messages) => ({
+const ticket = (messages, { page = 1, pages = 1 } = {}) => ({
   id: 12,
   title: "VPN drops",
   description: "It disconnects <b>often</b>.",
   status: "open",
   created_at: "2026-11-27T10:00:00Z",
   messages,
+  page,
+  pages,
+  messages_total: messages.length,
 });
 
 describe("TrackPage", () => {
@@ -35,6 +38,36 @@ describe("TrackPage", () => {
     await screen.findByText("Your message was sent. We will answer here and by email.");
     expect(await screen.findByText("Updated, still broken.")).toBeInTheDocument();
     expect(calls.filter((c) => c.method === "POST")[0].body).toEqual({ body: "Updated, still broken." });
+  });
+
+  it("opens on the newest page and reads older ones on request", async () => {
+    const newest = [{ kind: "customer", body: "Any news?", created_at: "2026-11-28T09:00:00Z" }];
+    const older = [{ kind: "reply", body: "We are on it.", created_at: "2026-11-27T11:00:00Z" }];
+    const calls = fakeFetch({
+      [`GET /api/track/${TOKEN}/`]: ({ query }) =>
+        query.page === "2" ? [200, ticket(older, { page: 2, pages: 2 })] : [200, ticket(newest, { pages: 2 })],
+    });
+    renderWithMeta(<TrackPage token={TOKEN} />);
+    expect(await screen.findByText("Any news?")).toBeInTheDocument();
+    expect(screen.queryByText("We are on it.")).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Newer messages" })).toBeDisabled();
+    await userEvent.click(screen.getByRole("button", { name: "Older messages" }));
+    expect(await screen.findByText("We are on it.")).toBeInTheDocument();
+    expect(screen.getByText("Page 2 of 2")).toBeInTheDocument();
+    expect(calls.at(-1).query).toEqual({ page: "2" });
+  });
+
+  it("says why a message was refused when too many wait for an answer", async () => {
+    fakeFetch({
+      [`GET /api/track/${TOKEN}/`]: () => [200, ticket([])],
+      [`POST /api/track/${TOKEN}/messages/`]: () => [429, { detail: "You have sent 5 messages we have not answered yet." }],
+    });
+    renderWithMeta(<TrackPage token={TOKEN} />);
+    await userEvent.type(await screen.findByLabelText("Your answer"), "Hello again");
+    await userEvent.click(screen.getByRole("button", { name: "Send" }));
+    expect(await screen.findByRole("status")).toHaveTextContent(
+      "Your message was not sent: You have sent 5 messages we have not answered yet.",
+    );
   });
 
   it("says plainly when a link opens nothing", async () => {

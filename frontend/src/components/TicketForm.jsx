@@ -76,6 +76,12 @@ export function TicketForm() {
           Your reference is <strong className="reference">#{created.id}</strong>. We filed it under{" "}
           <strong>{created.category}</strong> with <strong>{created.priority}</strong> priority.
         </p>
+        {created.tracking_link_emailed && (
+          <p className="tracking-emailed">
+            We emailed a link to <strong>{created.submitter_email}</strong>: follow your ticket, read our replies and
+            answer there. Keep it to yourself.
+          </p>
+        )}
         {created.tracking_url && (
           <p>
             Follow it, read our replies and answer here (keep this link to yourself):{" "}

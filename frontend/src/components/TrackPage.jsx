@@ -6,9 +6,11 @@ import { useApi } from "../hooks/useApi.js";
 const WHO = { reply: "Support", customer: "You" };
 
 // The submitter's page, reached by the link in their confirmation: the ticket, the replies, and a reply box.
+// The conversation comes a page at a time, newest page first; the reply box stays right under the title.
 export function TrackPage({ token }) {
-  const { choices } = useMeta();
-  const { data: ticket, error: failure, reload } = useApi((signal) => api.track(token, signal), [token]);
+  const { choices, limits } = useMeta();
+  const [page, setPage] = useState(1);
+  const { data: ticket, error: failure, reload } = useApi((signal) => api.track(token, signal, page), [token, page]);
   const [body, setBody] = useState("");
   const [sending, setSending] = useState(false);
   const [notice, setNotice] = useState("");
@@ -22,7 +24,8 @@ export function TrackPage({ token }) {
       await api.trackReply(token, body);
       setBody("");
       setNotice("Your message was sent. We will answer here and by email.");
-      reload();
+      if (page === 1) reload();
+      else setPage(1);
     } catch (err) {
       setNotice(`Your message was not sent: ${err.fields.body || err.message}`);
     } finally {
@@ -47,26 +50,13 @@ export function TrackPage({ token }) {
         <time dateTime={ticket.created_at}>{new Date(ticket.created_at).toLocaleString()}</time>
       </p>
       <p className="description">{ticket.description}</p>
-      <h2>Conversation</h2>
-      {ticket.messages.length === 0 && <p className="muted">No reply yet. We will write here and by email.</p>}
-      <ol className="thread">
-        {ticket.messages.map((message, i) => (
-          <li key={i} className={`message message-${message.kind}`}>
-            <p className="muted">
-              <strong>{WHO[message.kind]}</strong> ·{" "}
-              <time dateTime={message.created_at}>{new Date(message.created_at).toLocaleString()}</time>
-            </p>
-            <p className="message-body">{message.body}</p>
-          </li>
-        ))}
-      </ol>
       <form onSubmit={send}>
         <div className="field">
           <label htmlFor="track-reply">Your answer</label>
           <textarea
             id="track-reply"
             rows={4}
-            maxLength={10000}
+            maxLength={limits.description}
             value={body}
             onChange={(e) => setBody(e.target.value)}
             required
@@ -79,6 +69,32 @@ export function TrackPage({ token }) {
           {notice}
         </p>
       </form>
+      <h2>Conversation</h2>
+      {ticket.messages_total === 0 && <p className="muted">No reply yet. We will write here and by email.</p>}
+      {ticket.pages > 1 && (
+        <nav className="pager" aria-label="Conversation pages">
+          <button type="button" disabled={page >= ticket.pages} onClick={() => setPage(page + 1)}>
+            Older messages
+          </button>
+          <span>
+            Page {ticket.page} of {ticket.pages}
+          </span>
+          <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            Newer messages
+          </button>
+        </nav>
+      )}
+      <ol className="thread">
+        {ticket.messages.map((message) => (
+          <li key={`${message.created_at}-${message.kind}`} className={`message message-${message.kind}`}>
+            <p className="muted">
+              <strong>{WHO[message.kind]}</strong> ·{" "}
+              <time dateTime={message.created_at}>{new Date(message.created_at).toLocaleString()}</time>
+            </p>
+            <p className="message-body">{message.body}</p>
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }
