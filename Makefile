@@ -16,7 +16,7 @@ $(BIN)/.installed: requirements-dev.lock pyproject.toml
 	touch $@
 
 # The local classifier's model, built once from the shipped examples: processes only load it.
-var/classifier-base.joblib: $(BIN)/.installed tickets/classifier/data/training.csv tickets/classifier/local.py
+var/classifier-base.joblib: $(BIN)/.installed tickets/classifier/data/training.csv $(wildcard tickets/classifier/local/*.py)
 	$(PY) manage.py build_classifier
 	touch $@
 
@@ -43,6 +43,7 @@ run: install frontend
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 

@@ -12,7 +12,8 @@ logger = logging.getLogger(__name__)
 
 
 def exception_handler(exc, context):
-    from tickets.services import StaleTicket, TooManyWaiting, ticket_version
+    from tickets.rules.tickets import ticket_version
+    from tickets.services import StaleTicket, TooManyWaiting
 
     if isinstance(exc, TooManyWaiting):
         return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)

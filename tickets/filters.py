@@ -6,8 +6,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tickets.models import Category, Priority, Status, Ticket, ai_unsure
-from tickets.services.sla import MOST_URGENT_FIRST, sla_filter
-from tickets.services.sla import STATES as SLA_STATES
+from tickets.rules.sla import MOST_URGENT_FIRST, sla_filter
+from tickets.rules.sla import STATES as SLA_STATES
+from tickets.rules.tickets import ASSIGNEE_VALUE
 from tickets.validators import validate_storable_text
 
 SEARCH_MAX_LENGTH = 200
@@ -27,7 +28,7 @@ class TicketFilter(django_filters.FilterSet):
     assignee = django_filters.CharFilter(
         method="filter_assignee",
         label="me (yours), none (unassigned), or a staff member's id",
-        validators=[RegexValidator(r"^(me|none|[0-9]{1,18})$", "Use me, none, or a staff member's id.")],
+        validators=[RegexValidator(ASSIGNEE_VALUE, "Use me, none, or a staff member's id.")],
     )
 
     sla = django_filters.ChoiceFilter(

@@ -2,10 +2,17 @@
 dashboard. Created by migration 0004; ``ensure_roles`` can restore them (e.g. after a test flushes the tables).
 """
 
-from django.contrib.auth.management import create_permissions
-
 AGENT = "Support agent"
 MANAGER = "Manager"
+
+# The permissions code checks, named once ("app_label.codename", as has_perm takes them).
+VIEW_TICKET = "tickets.view_ticket"
+CHANGE_TICKET = "tickets.change_ticket"
+EXPORT_TICKETS = "tickets.export_ticket"
+IMPORT_TICKETS = "tickets.import_ticket"
+VIEW_CANNED = "tickets.view_cannedresponse"
+VIEW_SLA_POLICIES = "tickets.view_slapolicy"
+VIEW_AUDIT_LOG = "tickets.view_auditentry"
 DASHBOARD_PERMISSION = "tickets.view_dashboard"
 
 AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse"]
@@ -26,6 +33,8 @@ MANAGER_PERMISSIONS = [
 
 def ensure_roles(apps) -> None:
     """Create both groups with their permissions; ``apps`` is a migration's app registry or django.apps.apps."""
+    from django.contrib.auth.management import create_permissions  # imported once apps are ready (settings read this)
+
     tickets_config = apps.get_app_config("tickets")
     had_models_module = getattr(tickets_config, "models_module", None)
     tickets_config.models_module = had_models_module or True  # create_permissions skips apps without models

@@ -28,19 +28,3 @@ def classify_tickets(ticket_ids: list[int], overwrite: bool = True, actor_id: in
 def send_ticket_email(email_id: int) -> str:
     """Send one email from the outbox; returns its state (sent, or queued for a retry, or failed)."""
     return services.email_send(email_id=email_id).status
-
-
-@task()
-def check_import(job_id: int) -> str:
-    """Check every row of a large import (a dry run, with progress); returns the job's state."""
-    from tickets import imports
-
-    return imports.check(job_id).state
-
-
-@task()
-def write_import(job_id: int) -> str:
-    """Write a checked import, all or nothing; returns the job's state."""
-    from tickets import imports
-
-    return imports.write(job_id).state

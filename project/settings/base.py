@@ -242,7 +242,7 @@ SPECTACULAR_SETTINGS = {
 # The staff workspace's theme, sidebar and dashboard (unfold).
 from .unfold import UNFOLD  # noqa: E402, F401
 
-# Imports are all-or-nothing and written through tickets.services (see tickets/admin/resources.py).
+# Imports are all-or-nothing and written through tickets.services (see tickets/transfer/resource.py).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # imports and exports go to Cootrack's own audit log (tickets.AuditEntry)
 # The largest import file, in bytes and in rows; past either the form says so and nothing is read further.

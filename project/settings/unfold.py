@@ -3,6 +3,8 @@
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 
+from tickets.roles import IMPORT_TICKETS, VIEW_AUDIT_LOG, VIEW_CANNED, VIEW_SLA_POLICIES, VIEW_TICKET
+
 UNFOLD = {
     "SITE_TITLE": "Cootrack",
     "SITE_HEADER": "Cootrack",
@@ -23,31 +25,31 @@ UNFOLD = {
                         "title": "Tickets",
                         "icon": "confirmation_number",
                         "link": reverse_lazy("admin:tickets_ticket_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.view_ticket"),
+                        "permission": lambda request: request.user.has_perm(VIEW_TICKET),
                     },
                     {
                         "title": "Canned responses",
                         "icon": "quickreply",
                         "link": reverse_lazy("admin:tickets_cannedresponse_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.view_cannedresponse"),
+                        "permission": lambda request: request.user.has_perm(VIEW_CANNED),
                     },
                     {
                         "title": "SLA policies",
                         "icon": "timer",
                         "link": reverse_lazy("admin:tickets_slapolicy_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.view_slapolicy"),
+                        "permission": lambda request: request.user.has_perm(VIEW_SLA_POLICIES),
                     },
                     {
                         "title": "Import jobs",
                         "icon": "upload_file",
                         "link": reverse_lazy("admin:tickets_importjob_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.import_ticket"),
+                        "permission": lambda request: request.user.has_perm(IMPORT_TICKETS),
                     },
                     {
                         "title": "Audit log",
                         "icon": "history",
                         "link": reverse_lazy("admin:tickets_auditentry_changelist"),
-                        "permission": lambda request: request.user.has_perm("tickets.view_auditentry"),
+                        "permission": lambda request: request.user.has_perm(VIEW_AUDIT_LOG),
                     },
                     {
                         "title": "Dashboard",

@@ -8,10 +8,11 @@ from django.utils import timezone
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.utils import parse_date_str
 
-from tickets.api.serializers import active_staff
 from tickets.filters import filter_assignee
 from tickets.models import ai_unsure
-from tickets.services.sla import STATES, sla_filter
+from tickets.rules.sla import LABELS, STATES, sla_filter
+from tickets.rules.tickets import ASSIGNEE_VALUE
+from tickets.selectors import active_staff
 
 
 class DayRangeFilter(RangeDateFilter):
@@ -44,7 +45,7 @@ class AssigneeFilter(admin.SimpleListFilter):
         value = self.value()
         if value in (None, ""):
             return queryset
-        if value not in ("me", "none") and not value.isdigit():
+        if not ASSIGNEE_VALUE.match(value):
             return queryset.none()
         return filter_assignee(queryset, value, user=request.user)
 
@@ -67,13 +68,13 @@ class AIUnsureFilter(admin.SimpleListFilter):
 
 
 class SLAFilter(admin.SimpleListFilter):
-    """Breached, due soon, on track, met: the same rule as the API's ``sla=`` (services/sla.py)."""
+    """Breached, due soon, on track, met: the same rule as the API's ``sla=`` (tickets/rules/sla.py)."""
 
     title = "SLA"
     parameter_name = "sla"
 
     def lookups(self, request, model_admin):
-        return [("breached", "Breached"), ("due_soon", "Due soon"), ("ok", "On track"), ("met", "Met")]
+        return [(state, LABELS[state]) for state in ("breached", "due_soon", "ok", "met")]
 
     def queryset(self, request, queryset):
         if self.value() in STATES:

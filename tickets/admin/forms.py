@@ -6,13 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from unfold.contrib.import_export.forms import ImportForm
 
-from tickets import services
-from tickets.import_files import IMPORT_COLUMNS, ImportFileError, read_import_file
 from tickets.models import Ticket
+from tickets.rules.tickets import ticket_version
+from tickets.transfer.files import IMPORT_COLUMNS, ImportFileError, read_import_file
 
 
 class TicketImportForm(ImportForm):
-    """Reads the file whatever its shape (tickets/import_files.py) and hands the importer UTF-8 CSV; sets ``rows``
+    """Reads the file whatever its shape (tickets/transfer/files.py) and hands the importer UTF-8 CSV; sets ``rows``
     and ``text`` so that files over IMPORT_INLINE_ROWS rows go to the background worker instead."""
 
     rows: int | None = None
@@ -63,12 +63,12 @@ class TicketAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = services.ticket_version(self.instance)
+            self.fields["version"].initial = ticket_version(self.instance)
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("version"):
             current = Ticket.objects.filter(pk=self.instance.pk).first()
-            if current is not None and services.ticket_version(current) != cleaned["version"]:
+            if current is not None and ticket_version(current) != cleaned["version"]:
                 raise forms.ValidationError(stale_message(current), code="stale")
         return cleaned

@@ -9,11 +9,12 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from unfold.decorators import display
 
-from tickets import services
 from tickets.admin.audit import ReadOnlyAdmin
 from tickets.models import ImportJob
+from tickets.roles import IMPORT_TICKETS
+from tickets.transfer.tasks import import_confirm
 
-IMPORT_PERMISSION = "tickets.import_ticket"
+IMPORT_PERMISSION = IMPORT_TICKETS
 
 
 @admin.register(ImportJob)
@@ -47,7 +48,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
         job = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, job):
             raise PermissionDenied
-        if services.import_job_confirm(job=job):
+        if import_confirm(job=job):
             self.message_user(request, f"Writing {job.rows_total:,} rows in the background.", messages.INFO)
         else:
             self.message_user(request, "This import is not waiting for confirmation.", messages.ERROR)

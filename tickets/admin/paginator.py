@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from tickets.db import estimated_rows
+from tickets.postgres import estimated_rows
 from tickets.selectors import capped_count
 
 # Below this many rows an exact count is cheap, and always right.

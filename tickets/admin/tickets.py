@@ -2,14 +2,12 @@
 
 import functools
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
@@ -23,14 +21,15 @@ from unfold.decorators import action, display
 from tickets import services
 from tickets.admin.filters import AIUnsureFilter, AssigneeFilter, DayRangeFilter, SLAFilter
 from tickets.admin.forms import TicketAdminForm, TicketImportForm, stale_message
+from tickets.admin.navigation import back_to
 from tickets.admin.paginator import EstimatedCountPaginator
-from tickets.admin.resources import TicketResource
+from tickets.admin.rows import ROW_PK, row_url_pattern
 from tickets.admin.transfer import TicketTransferMixin
 from tickets.admin.work import TicketWorkMixin
 from tickets.filters import search_tickets
 from tickets.models import NEWEST_FIRST, PAGE_SIZE, TICKET_FIELDS, Priority, Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
-from tickets.templatetags.ticket_admin import ROW_PK, row_url_pattern
+from tickets.transfer.resource import TicketResource
 
 STATUS_COLOURS = dict(zip(Status.values, ("info", "warning", "success", "default"), strict=True))
 PRIORITY_COLOURS = dict(zip(Priority.values, ("default", "info", "warning", "danger"), strict=True))
@@ -101,7 +100,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         "ai_agreement",
     ]
     list_display_links = ["id", "title"]
-    # unfold's changelist, rows built once per page (tickets/templatetags/ticket_admin.py); import-export extends it.
+    # unfold's changelist, rows built once per page (tickets/admin/rows.py); import-export extends it.
     change_list_template = "admin/tickets/ticket/change_list.html"
     # unfold's rows template asks for it twice a row; left undefined, each miss costs a dir() of this class.
     list_sections = []
@@ -187,9 +186,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
     @display(description="AI", label={"unsure": "warning"})
     def ai_flag(self, obj):
         """ "unsure" when the AI's labels came with a low confidence: check them first."""
-        if obj.ai_confidence is not None and obj.ai_confidence < settings.AI_UNSURE_BELOW:
-            return "unsure"
-        return ""
+        return "unsure" if obj.ai_is_unsure else ""
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -225,10 +222,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         else:
             services.ticket_change_status(ticket=ticket, status=status, actor=request.user)
             self.message_user(request, f"{ticket} is now {Status(status).label.lower()}.", messages.SUCCESS)
-        back = request.META.get("HTTP_REFERER", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-            back = reverse("admin:tickets_ticket_changelist")
-        return HttpResponseRedirect(back)
+        return back_to(request, reverse("admin:tickets_ticket_changelist"))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, form=TicketAdminForm, **kwargs)

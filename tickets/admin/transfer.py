@@ -13,8 +13,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tickets import services
-from tickets.export import XLSX_CONTENT_TYPE, export_csv, export_xlsx
+from tickets.roles import EXPORT_TICKETS, IMPORT_TICKETS
 from tickets.tasks import classify_tickets
+from tickets.transfer.export import XLSX_CONTENT_TYPE, export_csv, export_xlsx
+from tickets.transfer.tasks import import_start
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +25,10 @@ JOB_STATES = {"READY": "Waiting", "RUNNING": "Running", "SUCCESSFUL": "Done", "F
 
 class TicketTransferMixin:
     def has_export_permission(self, request):
-        return request.user.has_perm("tickets.export_ticket")
+        return request.user.has_perm(EXPORT_TICKETS)
 
     def has_import_permission(self, request):
-        return request.user.has_perm("tickets.import_ticket")
+        return request.user.has_perm(IMPORT_TICKETS)
 
     def import_action(self, request, **kwargs):
         """Files past IMPORT_INLINE_ROWS rows go to the background worker, which checks every row with progress
@@ -35,9 +37,7 @@ class TicketTransferMixin:
             form = request.ticket_import_form = self.create_import_form(request)
             if form.is_valid() and form.rows is not None and form.rows > settings.IMPORT_INLINE_ROWS:
                 upload = form.cleaned_data["import_file"]
-                job = services.import_job_start(
-                    actor=request.user, file_name=upload.name, text=form.text, rows=form.rows
-                )
+                job = import_start(actor=request.user, file_name=upload.name, text=form.text, rows=form.rows)
                 self.message_user(request, f"{form.rows:,} rows are being checked in the background.", messages.INFO)
                 return HttpResponseRedirect(reverse("admin:tickets_importjob_change", args=[job.pk]))
         return super().import_action(request, **kwargs)

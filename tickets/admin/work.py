@@ -11,31 +11,24 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from unfold.decorators import action, display
 
 from tickets import selectors, services
-from tickets.api.serializers import active_staff
+from tickets.admin.navigation import back_to
+from tickets.admin.rows import row_url
 from tickets.models import MessageKind, Status, Ticket
-from tickets.templatetags.ticket_admin import row_url
+from tickets.rules.sla import LABELS as SLA_LABELS
+from tickets.rules.sla import sla_state
 
 TRACKING_REISSUE_MAX = 500  # one action's worth: each new link is a row lock, a history entry and maybe an email
 SLA_COLOURS = {"ok": "success", "due_soon": "warning", "breached": "danger", "met": "info"}
-SLA_LABELS = {"ok": "On track", "due_soon": "Due soon", "breached": "Breached", "met": "Met"}
 
 SUGGESTION_MESSAGES = {
     "llm": "Draft by the AI: read and edit it before sending. Nothing is sent until you click Send reply.",
     "canned": "No AI draft right now; here is the closest canned response, \u201c{title}\u201d.",
     "none": "No AI draft right now, and no canned response fits this ticket: please write your own.",
 }
-
-
-def _back(request, default: str) -> HttpResponseRedirect:
-    back = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = default
-    return HttpResponseRedirect(back)
 
 
 class TicketWorkMixin:
@@ -57,7 +50,7 @@ class TicketWorkMixin:
 
     @display(description="Due", ordering="sla_due_at", label=SLA_COLOURS)
     def due_column(self, obj):
-        state = services.sla_state(obj, timezone.now())
+        state = sla_state(obj, timezone.now())
         if state is None:
             return None
         if obj.sla_due_at is None:
@@ -93,13 +86,13 @@ class TicketWorkMixin:
         ticket = self._ticket_to_change(request, pk)
         services.ticket_update(ticket=ticket, data={"assignee": request.user}, actor=request.user)
         self.message_user(request, f"{ticket} is now yours.", messages.SUCCESS)
-        return _back(request, reverse("admin:tickets_ticket_changelist"))
+        return back_to(request, reverse("admin:tickets_ticket_changelist"))
 
     def new_link_view(self, request, pk):
         """The submitter's tracking link leaked: a new one, emailed to them; the old one opens nothing from now."""
         ticket = self._ticket_to_change(request, pk)
         self._new_links(request, [ticket])
-        return _back(request, reverse("admin:tickets_ticket_change", args=[ticket.pk]))
+        return back_to(request, reverse("admin:tickets_ticket_change", args=[ticket.pk]))
 
     def _new_links(self, request, tickets) -> None:
         emailed = sum(bool(t.submitter_email) for t in tickets)
@@ -136,7 +129,7 @@ class TicketWorkMixin:
     def suggest_reply_view(self, request, pk):
         """JSON for the reply box: the AI's draft, else the closest canned response, else nothing. Never sends."""
         ticket = self._ticket_to_change(request, pk)
-        suggestion = services.reply_suggest(ticket=ticket, agent=request.user)
+        suggestion = selectors.reply_suggest(ticket=ticket, agent=request.user)
         title = suggestion.canned.title if suggestion.canned else ""
         return JsonResponse(
             {**suggestion.as_dict(), "message": SUGGESTION_MESSAGES[suggestion.source].format(title=title)}
@@ -153,7 +146,7 @@ class TicketWorkMixin:
             "thread_page": thread,
             "thread_ticket": ticket,
             "can_write": self.has_change_permission(request, ticket),
-            "canned": services.canned_for(ticket, agent=request.user),
+            "canned": selectors.canned_for(ticket, agent=request.user),
             # Looked up only if the page is rendered: a save that redirects never pays for it.
             "similar": SimpleLazyObject(lambda: selectors.similar_tickets(ticket)),
         }
@@ -173,7 +166,7 @@ class TicketWorkMixin:
         """A page to choose the agent, then back here with the choice (Django's intermediate-page pattern)."""
         if "assignee" in request.POST:
             choice = request.POST["assignee"]
-            agent = active_staff().filter(pk=choice).first() if choice.isdigit() else None
+            agent = selectors.active_staff().filter(pk=choice).first() if choice.isdigit() else None
             if choice != "none" and agent is None:
                 self.message_user(request, "Choose an active staff member.", messages.ERROR)
                 return None
@@ -184,7 +177,7 @@ class TicketWorkMixin:
             "title": "Assign tickets",
             "tickets": queryset[:200],
             "count": queryset.count(),
-            "agents": active_staff(),
+            "agents": selectors.active_staff(),
             "selected": request.POST.getlist("_selected_action"),
             "select_across": request.POST.get("select_across", "0"),
             "opts": self.model._meta,

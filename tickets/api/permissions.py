@@ -5,7 +5,7 @@ A staff account with no role can log in but reads and changes nothing until a gr
 
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions, IsAdminUser
 
-from tickets.roles import DASHBOARD_PERMISSION
+from tickets.roles import CHANGE_TICKET, DASHBOARD_PERMISSION, VIEW_CANNED, VIEW_TICKET
 
 
 class StaffModelPermissions(DjangoModelPermissions):
@@ -40,15 +40,15 @@ class CanViewDashboard(StaffWith):
 class CanWorkTickets(StaffWith):
     """A ticket's thread: reading needs view_ticket, writing a reply or note change_ticket."""
 
-    permission = "tickets.view_ticket"
-    write_permission = "tickets.change_ticket"
+    permission = VIEW_TICKET
+    write_permission = CHANGE_TICKET
 
 
 class CanSeeStaff(StaffWith):
     """The list of staff to assign tickets to: anyone who may view tickets."""
 
-    permission = "tickets.view_ticket"
+    permission = VIEW_TICKET
 
 
 class CanSeeCanned(StaffWith):
-    permission = "tickets.view_cannedresponse"
+    permission = VIEW_CANNED

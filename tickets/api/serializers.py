@@ -1,7 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from tickets import services
+from tickets import selectors
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
     TICKET_FIELDS,
@@ -12,6 +12,8 @@ from tickets.models import (
     Status,
     Ticket,
 )
+from tickets.rules.sla import sla_state
+from tickets.rules.tickets import ticket_version
 from tickets.validators import validate_storable_text
 
 
@@ -22,12 +24,6 @@ def _text(**kwargs) -> serializers.CharField:
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-
-
-def active_staff():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -52,10 +48,10 @@ class TicketSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_version(self, ticket: Ticket) -> str:
-        return services.ticket_version(ticket)
+        return ticket_version(ticket)
 
     def get_sla_state(self, ticket: Ticket) -> str | None:
-        return services.sla_state(ticket, self.context.get("now") or timezone.now())
+        return sla_state(ticket, self.context.get("now") or timezone.now())
 
 
 class SubmittedTicketSerializer(serializers.ModelSerializer):
@@ -107,7 +103,7 @@ class TicketUpdateSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     assignee = serializers.PrimaryKeyRelatedField(
-        queryset=active_staff(),
+        queryset=selectors.active_staff(),
         allow_null=True,
         required=False,
         help_text="A staff member's id to assign the ticket to, or null to unassign it.",

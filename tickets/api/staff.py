@@ -7,10 +7,11 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tickets import services
+from tickets import selectors
 from tickets.api.permissions import CanSeeCanned, CanSeeStaff
-from tickets.api.serializers import UserRefSerializer, active_staff
+from tickets.api.serializers import UserRefSerializer
 from tickets.models import CannedResponse, Ticket
+from tickets.roles import VIEW_TICKET
 
 
 class AgentListView(APIView):
@@ -18,7 +19,7 @@ class AgentListView(APIView):
 
     @extend_schema(responses={200: UserRefSerializer(many=True)})
     def get(self, request):
-        return Response(UserRefSerializer(active_staff(), many=True).data)
+        return Response(UserRefSerializer(selectors.active_staff(), many=True).data)
 
 
 class CannedResponseSerializer(serializers.Serializer):
@@ -41,13 +42,13 @@ class CannedResponseListView(APIView):
     def get(self, request):
         ticket_id = request.query_params.get("ticket", "")
         if ticket_id:
-            if not request.user.has_perm("tickets.view_ticket"):
+            if not request.user.has_perm(VIEW_TICKET):
                 # The bodies would be filled in with the ticket's title and submitter: a view of the ticket.
                 raise PermissionDenied("Filling canned responses in for a ticket needs permission to view tickets.")
             if not ticket_id.isdigit() or len(ticket_id) > 18:
                 raise ValidationError({"ticket": ["A ticket id is a number."]})
             ticket = get_object_or_404(Ticket, pk=int(ticket_id))
-            pairs = services.canned_for(ticket, agent=request.user)
+            pairs = selectors.canned_for(ticket, agent=request.user)
         else:
             pairs = [(r, r.body) for r in CannedResponse.objects.all()]
         data = [

@@ -11,6 +11,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from project.clientip import client_key
 from tickets import services
+from tickets.rules.rates import sliding_count
 
 
 class _AnonymousPerAddressThrottle(SimpleRateThrottle):
@@ -30,7 +31,7 @@ class _AnonymousPerAddressThrottle(SimpleRateThrottle):
             return True
         limit, period, now = self.num_requests, self.duration, self.timer()
         hits, previous = services.rate_counter_hit(key=key, period=period, now=now)
-        if services.sliding_count(hits, previous, now=now, period=period) <= limit:
+        if sliding_count(hits, previous, now=now, period=period) <= limit:
             return True
         elapsed = (now % period) / period  # how far into the current window we are, 0..1
         # When would one more request fit? Later in this window as the previous one fades, or in the next.

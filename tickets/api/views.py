@@ -28,12 +28,14 @@ from tickets.api.serializers import (
 from tickets.api.throttles import TicketClassifyThrottle, TicketCreateThrottle
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
+from tickets.roles import VIEW_TICKET
+from tickets.rules.tickets import ticket_version
 
 logger = logging.getLogger(__name__)
 
 
 def _with_etag(response: Response, ticket: Ticket) -> Response:
-    response["ETag"] = f'"{services.ticket_version(ticket)}"'
+    response["ETag"] = f'"{ticket_version(ticket)}"'
     return response
 
 
@@ -99,7 +101,7 @@ class TicketViewSet(
             data.setdefault("priority", "medium")
             decoy = Ticket(pk=0, created_at=timezone.now(), updated_at=timezone.now(), **data)
             return Response(SubmittedTicketSerializer(decoy).data, status=status.HTTP_201_CREATED)
-        staff = request.user.is_staff and request.user.has_perm("tickets.view_ticket")
+        staff = request.user.is_staff and request.user.has_perm(VIEW_TICKET)
         ticket = services.ticket_create(**data, actor=request.user, tracking=not staff)
         output = TicketSerializer if staff else SubmittedTicketSerializer
         return Response(output(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
@@ -190,5 +192,5 @@ class TicketViewSet(
     )
     @action(detail=True, methods=["post"], url_path="suggest-reply", filter_backends=[], pagination_class=None)
     def suggest_reply(self, request, pk=None):
-        suggestion = services.reply_suggest(ticket=self.get_object(), agent=request.user)
+        suggestion = selectors.reply_suggest(ticket=self.get_object(), agent=request.user)
         return Response(ReplySuggestionSerializer(suggestion.as_dict()).data)

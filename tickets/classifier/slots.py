@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from tickets.db import is_postgresql
+from tickets.postgres import is_postgresql
 
 ADVISORY_LOCK_CLASS = 0x4C4C4D  # "LLM": this module's namespace among advisory locks
 

@@ -1,10 +1,13 @@
 from django.db import migrations
 
-from tickets.roles import AGENT, MANAGER, ensure_roles
+from tickets.migrations._frozen import AGENT, MANAGER, grant
+
+AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent"]
+MANAGER_PERMISSIONS = [*AGENT_PERMISSIONS, "delete_ticket", "export_ticket", "import_ticket", "view_dashboard"]
 
 
 def create_roles(apps, schema_editor):
-    ensure_roles(apps)
+    grant(apps, {AGENT: AGENT_PERMISSIONS, MANAGER: MANAGER_PERMISSIONS})
 
 
 def remove_roles(apps, schema_editor):

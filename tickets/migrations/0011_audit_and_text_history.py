@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from tickets.roles import ensure_roles
+from tickets.migrations._frozen import MANAGER, grant
 
 
 class Migration(migrations.Migration):
@@ -63,5 +63,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('action__in', ['export', 'import'])), name='auditentry_action_valid'),
         ),
         # Managers read the audit log.
-        migrations.RunPython(lambda apps, schema_editor: ensure_roles(apps), migrations.RunPython.noop),
+        migrations.RunPython(lambda apps, schema_editor: grant(apps, {MANAGER: ["view_auditentry"]}), migrations.RunPython.noop),
     ]

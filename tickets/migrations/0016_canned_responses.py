@@ -4,7 +4,12 @@ import django.core.validators
 import tickets.validators
 from django.db import migrations, models
 
-from tickets.roles import ensure_roles
+from tickets.migrations._frozen import AGENT, MANAGER, grant
+
+CANNED_PERMISSIONS = {
+    AGENT: ["view_cannedresponse"],
+    MANAGER: ["view_cannedresponse", "add_cannedresponse", "change_cannedresponse", "delete_cannedresponse"],
+}
 
 
 class Migration(migrations.Migration):
@@ -29,5 +34,5 @@ class Migration(migrations.Migration):
             },
         ),
             # Agents read them, managers write them.
-        migrations.RunPython(lambda apps, schema_editor: ensure_roles(apps), migrations.RunPython.noop),
+        migrations.RunPython(lambda apps, schema_editor: grant(apps, CANNED_PERMISSIONS), migrations.RunPython.noop),
     ]

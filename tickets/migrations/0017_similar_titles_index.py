@@ -1,10 +1,10 @@
-"""Similar tickets: each title's MinHash band keys (tickets/sketch.py), computed for the tickets already there,
+"""Similar tickets: each title's MinHash band keys (frozen in _frozen.py; tickets/titles.py is the live copy), computed for the tickets already there,
 and on PostgreSQL a GIN index on them, so a lookup reads only the titles sharing a key with the ticket's: near
 twins, found in milliseconds at 1M tickets however common the title's words (SQLite compares in Python)."""
 
 from django.db import migrations, models, transaction
 
-from tickets.sketch import title_sketch
+from tickets.migrations._frozen import title_sketch
 
 INDEX = "ticket_title_sketch_idx"
 SKETCH_FIELD = models.TextField(blank=True, db_default="", default="", editable=False)

@@ -8,7 +8,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from tickets.sketch import title_sketch
+from tickets.titles import title_sketch
 from tickets.validators import validate_storable_text
 
 TITLE_MAX_LENGTH = 200
@@ -116,7 +116,7 @@ class Ticket(models.Model):
     # salt (128 random bits) lets the server put the link in later emails, the hash finds the ticket.
     tracking_salt = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
     tracking_token_hash = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
-    # The title's MinHash band keys (tickets/sketch.py), kept with the title on every save: "similar tickets"
+    # The title's MinHash band keys (tickets/titles.py), kept with the title on every save: "similar tickets"
     # looks up near twins by them (a GIN index on PostgreSQL, migration 0017).
     title_sketch = models.TextField(blank=True, default="", db_default="", editable=False)
 
@@ -194,6 +194,11 @@ class Ticket(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def ai_is_unsure(self) -> bool:
+        """The AI's labels came with a confidence under AI_UNSURE_BELOW (``ai_unsure()`` in the database)."""
+        return self.ai_confidence is not None and self.ai_confidence < settings.AI_UNSURE_BELOW
+
+    @property
     def ai_agrees(self) -> bool | None:
         """Whether staff kept both of the AI's labels; None when the AI never suggested any.
 
@@ -207,7 +212,8 @@ class Ticket(models.Model):
 
 
 def ai_unsure() -> Q:
-    """Tickets whose AI labels came with a confidence under AI_UNSURE_BELOW: the ones an agent checks first."""
+    """Tickets whose AI labels came with a confidence under AI_UNSURE_BELOW: the ones an agent checks first.
+    ``Ticket.ai_is_unsure`` is the same rule for one ticket in Python."""
     return Q(ai_confidence__lt=settings.AI_UNSURE_BELOW)
 
 

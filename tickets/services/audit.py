@@ -3,11 +3,12 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from tickets.models import AuditEntry
+from tickets.rules.tickets import acting_user
 
 
 def audit_record(*, actor: AbstractBaseUser | None, action: str, rows: int, detail: dict) -> AuditEntry:
     """One entry: who, now, what (export or import), how many tickets, and with which filters or file."""
-    entry = AuditEntry(actor=actor if getattr(actor, "is_authenticated", False) else None, action=action, rows=rows)
+    entry = AuditEntry(actor=acting_user(actor), action=action, rows=rows)
     entry.detail = detail
     entry.full_clean()
     entry.save()

@@ -8,11 +8,13 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from tickets.db import copy_rows, is_postgresql
 from tickets.models import DONE_STATUSES, TICKET_FIELDS, Status, Ticket, TicketEvent
+from tickets.postgres import copy_rows, is_postgresql
+from tickets.rules.tickets import acting_user
+from tickets.selectors import sla_targets
 from tickets.services.email import email_resolved
-from tickets.services.sla import sla_backfill, sla_refresh, sla_refresh_many, sla_targets
-from tickets.sketch import title_sketch
+from tickets.services.sla import sla_backfill, sla_refresh, sla_refresh_many
+from tickets.titles import title_sketch
 
 BULK_CHUNK = 20_000
 EVENT_COPY_COLUMNS = ("ticket_id", "field", "old_value", "new_value", "created_at")
@@ -143,7 +145,7 @@ def ticket_bulk_change_status(*, ticket_ids: Iterable[int], status: Status, acto
     TicketEvent.objects.bulk_create(
         TicketEvent(
             ticket_id=pk,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=acting_user(actor),
             field=TicketEvent.Field.STATUS,
             old_value=old,
             new_value=status,

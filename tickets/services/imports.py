@@ -1,28 +1,22 @@
-"""The state of a large import, as the background worker moves it along (checking, writing, done)."""
+"""The state of a large import, as it moves along (checking, writing, done). The background work itself, and the
+queueing of it, is tickets/transfer/tasks.py."""
 
-from django.db import connections, transaction
+from django.db import connections
 from django.utils import timezone
 
 from tickets.models import ImportJob, ImportState
 
 
-def import_job_start(*, actor, file_name: str, text: str, rows: int) -> ImportJob:
-    """Keep an uploaded file and queue the check of every row; the worker starts once this commits."""
-    from tickets.tasks import check_import
-
-    job = ImportJob.objects.create(actor=actor, file_name=file_name[:255], content=text, rows_total=rows)
-    transaction.on_commit(lambda: check_import.enqueue(job.pk))
-    return job
+def import_job_create(*, actor, file_name: str, text: str, rows: int) -> ImportJob:
+    """Keep an uploaded file as a job waiting to be checked."""
+    return ImportJob.objects.create(actor=actor, file_name=file_name[:255], content=text, rows_total=rows)
 
 
-def import_job_confirm(*, job: ImportJob) -> bool:
-    """Queue the writing of a checked, valid file; False when the job is not waiting for that."""
-    from tickets.tasks import write_import
-
-    moved = ImportJob.objects.filter(pk=job.pk, state=ImportState.READY).update(state=ImportState.WRITING, rows_done=0)
-    if moved:
-        transaction.on_commit(lambda: write_import.enqueue(job.pk))
-    return bool(moved)
+def import_job_mark_writing(*, job: ImportJob) -> bool:
+    """Move a checked, valid file on to writing; False when the job is not waiting for that."""
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, state=ImportState.READY).update(state=ImportState.WRITING, rows_done=0)
+    )
 
 
 def import_job_progress(*, job_id: int, rows_done: int) -> None:

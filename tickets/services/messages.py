@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tickets.models import DONE_STATUSES, MessageKind, Status, Ticket, TicketMessage
+from tickets.rules.sla import SLA_FIELDS
 from tickets.services.email import email_queue, reply_body
-from tickets.services.sla import SLA_FIELDS, sla_refresh
+from tickets.services.sla import sla_refresh
 from tickets.services.tickets import ticket_update
 
 STAFF_KINDS = (MessageKind.REPLY, MessageKind.NOTE)

@@ -1,158 +1,26 @@
-"""SLA: due times from the priority's policy, and a ticket's state (ok, due soon, breached, met).
+"""SLA writes: a ticket's SLA columns refreshed before it is saved, and due times for many tickets at once.
+The rules themselves are in tickets/rules/sla.py."""
 
-One definition, in forms that must agree (tests check them on the same tickets): ``sla_refresh`` in Python sets a
-ticket's columns and ``SLA_BACKFILL_SQL`` sets many in one statement; ``sla_state`` reads one ticket's state and
-``sla_filter`` selects a state in the database, so a filter or a count at a million tickets reads an index
-instead of computing states row by row. The columns:
+from datetime import datetime
 
-- ``sla_due_at``: the next pending deadline (the first reply while none was sent, else the resolution); null
-  once the ticket is resolved or closed. ``sla_warn_at``: when less than 20 % of that target's time is left.
-- ``sla_breached``: a target was missed (a first reply after its due time, or a resolution after its).
-
-A pending deadline that passes with no write is still breached: ``sla_due_at < now`` says so without a job.
-"""
-
-from datetime import datetime, timedelta
-
-from django.db.models import F, Q
-
-from tickets.models import DONE_STATUSES, SLAPolicy, Ticket
-
-DUE_SOON_SHARE = 0.2
-# The promises a new install starts with (minutes): first reply, resolution. Managers change them in the admin.
-DEFAULT_POLICIES = {
-    "critical": (60, 4 * 60),
-    "high": (4 * 60, 24 * 60),
-    "medium": (8 * 60, 3 * 24 * 60),
-    "low": (24 * 60, 7 * 24 * 60),
-}
-STATES = ("ok", "due_soon", "breached", "met")
-# Most urgent first: the nearest pending deadline, tickets with none pending last.
-MOST_URGENT_FIRST = (F("sla_due_at").asc(nulls_last=True), "-created_at", "-id")
+from tickets.models import DONE_STATUSES, Ticket
+from tickets.rules.sla import SLA_FIELDS, Targets, backfill_statement, sla_apply
+from tickets.selectors import sla_targets
 
 
-def ensure_policies(model=SLAPolicy) -> None:
-    """The default policy for each priority that has none (a migration passes its historical model)."""
-    for priority, (first, resolution) in DEFAULT_POLICIES.items():
-        model.objects.get_or_create(
-            priority=priority, defaults={"first_response_minutes": first, "resolution_minutes": resolution}
-        )
+def sla_refresh(
+    ticket: Ticket, *, targets: Targets | None = None, restart_resolution_at: datetime | None = None
+) -> None:
+    """``sla_apply`` with the policies in force (one small query unless ``targets`` are given); nothing saved."""
+    sla_apply(ticket, sla_targets() if targets is None else targets, restart_resolution_at=restart_resolution_at)
 
 
-def sla_targets() -> dict[str, tuple[timedelta, timedelta]]:
-    """{priority: (first response target, resolution target)}: the policies managers set (one small query), and
-    the defaults for any priority without one."""
-    minutes = {**DEFAULT_POLICIES}
-    minutes |= {p.priority: (p.first_response_minutes, p.resolution_minutes) for p in SLAPolicy.objects.all()}
-    return {priority: (timedelta(minutes=a), timedelta(minutes=b)) for priority, (a, b) in minutes.items()}
-
-
-def sla_refresh(ticket: Ticket, *, targets: dict | None = None, restart_resolution_at: datetime | None = None) -> None:
-    """Set a ticket's due times and SLA columns from its priority, its replies and its status (nothing saved).
-
-    ``restart_resolution_at``: a reopening starts the resolution clock again from that moment.
-    """
-    targets = sla_targets() if targets is None else targets
-    if ticket.priority not in targets:
-        return
-    first_target, resolution_target = targets[ticket.priority]
-    if restart_resolution_at is not None or ticket.resolution_clock_at is None:
-        ticket.resolution_clock_at = restart_resolution_at or ticket.created_at
-    ticket.first_response_due_at = ticket.created_at + first_target
-    ticket.resolution_due_at = ticket.resolution_clock_at + resolution_target
-
-    done = ticket.status in DONE_STATUSES
-    pending = []
-    if not done and ticket.first_response_at is None:
-        pending.append((ticket.first_response_due_at, first_target))
-    if not done:
-        pending.append((ticket.resolution_due_at, resolution_target))
-    if pending:
-        due, target = min(pending)
-        ticket.sla_due_at, ticket.sla_warn_at = due, due - target * DUE_SOON_SHARE
-    else:
-        ticket.sla_due_at = ticket.sla_warn_at = None
-    late_reply = ticket.first_response_at is not None and ticket.first_response_at > ticket.first_response_due_at
-    late_resolution = ticket.resolved_at is not None and ticket.resolved_at > ticket.resolution_due_at
-    ticket.sla_breached = late_reply or late_resolution
-
-
-def sla_state(ticket: Ticket, now: datetime) -> str | None:
-    """ok, due_soon, breached or met; None for a ticket without due times (its priority has no policy)."""
-    if ticket.sla_breached or (ticket.sla_due_at is not None and ticket.sla_due_at < now):
-        return "breached"
-    if ticket.first_response_due_at is None:
-        return None
-    if ticket.sla_due_at is None:
-        return "met"
-    return "due_soon" if ticket.sla_warn_at <= now else "ok"
-
-
-def sla_filter(state: str, now: datetime) -> Q:
-    """The tickets in one SLA state, as a database condition (the same rule as ``sla_state``)."""
-    breached = Q(sla_breached=True) | Q(sla_due_at__lt=now)
-    return {
-        "breached": breached,
-        "due_soon": Q(sla_breached=False, sla_warn_at__lte=now, sla_due_at__gte=now),
-        "ok": Q(sla_breached=False, sla_warn_at__gt=now),
-        "met": Q(sla_breached=False, sla_due_at__isnull=True, first_response_due_at__isnull=False),
-    }[state]
-
-
-# sla_refresh for every ticket that has no due times yet (tickets that existed before SLAs, bulk loads), in one
-# statement: the same rule, in SQL.
-SLA_BACKFILL_SQL = """
-UPDATE tickets_ticket t SET
-    resolution_clock_at = d.clock,
-    first_response_due_at = d.first_due,
-    resolution_due_at = d.resolution_due,
-    sla_due_at = CASE WHEN d.done THEN NULL
-                      WHEN t.first_response_at IS NULL THEN LEAST(d.first_due, d.resolution_due)
-                      ELSE d.resolution_due END,
-    sla_warn_at = CASE WHEN d.done THEN NULL
-                       WHEN t.first_response_at IS NULL AND d.first_due <= d.resolution_due
-                           THEN d.first_due - d.first_target * %(share)s
-                       ELSE d.resolution_due - d.resolution_target * %(share)s END,
-    sla_breached = (t.first_response_at IS NOT NULL AND t.first_response_at > d.first_due)
-                   OR (t.resolved_at IS NOT NULL AND t.resolved_at > d.resolution_due)
-FROM (
-    SELECT t2.id,
-           t2.status IN ('resolved', 'closed') AS done,
-           COALESCE(t2.resolution_clock_at, t2.created_at) AS clock,
-           t2.created_at + p.first_response_minutes * interval '1 minute' AS first_due,
-           COALESCE(t2.resolution_clock_at, t2.created_at) + p.resolution_minutes * interval '1 minute'
-               AS resolution_due,
-           p.first_response_minutes * interval '1 minute' AS first_target,
-           p.resolution_minutes * interval '1 minute' AS resolution_target
-    FROM tickets_ticket t2 JOIN (VALUES {values}) AS p (priority, first_response_minutes, resolution_minutes)
-        ON p.priority = t2.priority
-    WHERE t2.first_response_due_at IS NULL
-) d
-WHERE t.id = d.id
-"""
-
-
-def sla_backfill(connection, targets: dict | None = None) -> int:
-    """Due times for every ticket without them (PostgreSQL); returns how many were filled."""
-    targets = sla_targets() if targets is None else targets
-    params = {"share": DUE_SOON_SHARE}
-    values = []
-    for i, (priority, (first, resolution)) in enumerate(sorted(targets.items())):
-        params |= {f"p{i}": priority, f"f{i}": first.total_seconds() / 60, f"r{i}": resolution.total_seconds() / 60}
-        values.append(f"(%(p{i})s, %(f{i})s::float, %(r{i})s::float)")
+def sla_backfill(connection, targets: Targets | None = None) -> int:
+    """Due times for every ticket without them (PostgreSQL, one statement); returns how many were filled."""
+    sql, params = backfill_statement(sla_targets() if targets is None else targets)
     with connection.cursor() as cursor:
-        cursor.execute(SLA_BACKFILL_SQL.replace("{values}", ", ".join(values)), params)  # noqa: S608 (placeholders)
+        cursor.execute(sql, params)
         return cursor.rowcount
-
-
-SLA_FIELDS = (
-    "resolution_clock_at",
-    "first_response_due_at",
-    "resolution_due_at",
-    "sla_due_at",
-    "sla_warn_at",
-    "sla_breached",
-)
 
 
 def sla_refresh_many(rows: list[tuple[int, str]], status: str, now: datetime) -> None:
@@ -162,5 +30,5 @@ def sla_refresh_many(rows: list[tuple[int, str]], status: str, now: datetime) ->
     reopened = {pk for pk, old in rows if old in DONE_STATUSES and status not in DONE_STATUSES}
     tickets = list(Ticket.objects.filter(pk__in=[pk for pk, _ in rows]))
     for ticket in tickets:
-        sla_refresh(ticket, targets=targets, restart_resolution_at=now if ticket.pk in reopened else None)
+        sla_apply(ticket, targets, restart_resolution_at=now if ticket.pk in reopened else None)
     Ticket.objects.bulk_update(tickets, SLA_FIELDS, batch_size=1000)

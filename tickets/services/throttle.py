@@ -4,6 +4,8 @@ import random
 
 from django.db import connection
 
+from tickets.rules.rates import sliding_count
+
 RATE_COUNTER_UPSERT = """
 INSERT INTO tickets_ratecounter AS c (key, period, started, hits, previous) VALUES (%s, %s, %s, 1, 0)
 ON CONFLICT (key) DO UPDATE SET
@@ -15,13 +17,6 @@ ON CONFLICT (key) DO UPDATE SET
 RETURNING hits, previous
 """
 RATE_COUNTER_PRUNE_CHANCE = 0.001
-
-
-def sliding_count(hits: int, previous: int, *, now: float, period: int) -> float:
-    """Hits in the last ``period`` seconds, estimated from two fixed windows: the previous window's hits count in
-    proportion to how much of it still overlaps."""
-    elapsed = (now % period) / period  # how far into the current window we are, 0..1
-    return previous * (1 - elapsed) + hits
 
 
 def rate_counter_allows(*, key: str, limit: int, period: int, now: float) -> bool:

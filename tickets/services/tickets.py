@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tickets.classifier import Classification, classify
 from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
+from tickets.rules.tickets import acting_user, ticket_version
 from tickets.rules.tracking import tracking_issue
 from tickets.services.email import email_confirmation, email_resolved
 from tickets.services.sla import sla_refresh
@@ -17,7 +18,7 @@ from tickets.validators import one_line
 # What an update may change; every change is written to the history (who, when, from, to).
 UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {TicketEvent.Field.CREATED, TicketEvent.Field.SLA}
 
-User = AbstractBaseUser | None
+OptionalUser = AbstractBaseUser | None  # a staff member, or nobody (an anonymous submitter, the system)
 
 
 class StaleTicket(Exception):
@@ -43,8 +44,8 @@ def ticket_create(
     priority: str | None = None,
     submitter_email: str = "",
     status: str = Status.OPEN,
-    assignee: User = None,
-    actor: User = None,
+    assignee: OptionalUser = None,
+    actor: OptionalUser = None,
     classify_ticket: bool = True,
     classification: Classification | None = None,
     tracking: bool = False,
@@ -71,21 +72,10 @@ def ticket_create(
     )
     # Refuse bad input before spending a classification on it.
     _validate(ticket, exclude=[f for f in ("category", "priority") if not getattr(ticket, f)])
-    if classification is not None:
-        _set_suggestion(ticket, classification, fill_missing=True)
-    elif classify_ticket:
-        _set_suggestion(ticket, classify(ticket.title, ticket.description), fill_missing=True)
-    else:
-        ticket_fill_labels(ticket)
-
+    _label_new(ticket, classification=classification, always=classify_ticket)
     token = tracking_issue(ticket) if tracking else None
     with transaction.atomic():
-        _validate(ticket)
-        sla_refresh(ticket)
-        ticket.save()
-        TicketEvent.objects.create(
-            ticket=ticket, actor=_user(actor), field=TicketEvent.Field.CREATED, new_value=ticket.status
-        )
+        _store_new(ticket, actor)
         initial = {"status": status, "assignee": assignee}
         changes = {name: value for name, value in initial.items() if value and value != getattr(ticket, name)}
         if changes:
@@ -94,6 +84,28 @@ def ticket_create(
             email_confirmation(ticket=ticket, token=token)
     ticket.tracking_token = token
     return ticket
+
+
+def _label_new(ticket: Ticket, *, classification: Classification | None, always: bool) -> None:
+    """The AI's labels for a new ticket: given by the caller (an import preview classified it already); else asked
+    of the classifier, ``always`` (its suggestion is kept even beside labels the submitter chose) or only when a
+    label is missing."""
+    if classification is not None:
+        _set_suggestion(ticket, classification, fill_missing=True)
+    elif always:
+        _set_suggestion(ticket, classify(ticket.title, ticket.description), fill_missing=True)
+    else:
+        ticket_fill_labels(ticket)
+
+
+def _store_new(ticket: Ticket, actor: OptionalUser) -> None:
+    """Validate, start the SLA clock, save, and open the history with the creation."""
+    _validate(ticket)
+    sla_refresh(ticket)
+    ticket.save()
+    TicketEvent.objects.create(
+        ticket=ticket, actor=acting_user(actor), field=TicketEvent.Field.CREATED, new_value=ticket.status
+    )
 
 
 def ticket_fill_labels(ticket: Ticket, *, backend: str = "auto") -> Classification | None:
@@ -110,7 +122,7 @@ def ticket_update(
     *,
     ticket: Ticket,
     data: Mapping[str, Any],
-    actor: User = None,
+    actor: OptionalUser = None,
     classification: Classification | None = None,
     expected_version: str | None = None,
     notify: bool = True,
@@ -141,49 +153,59 @@ def _update_locked(ticket, data, actor, classification, expected_version, notify
     if expected_version and expected_version != ticket_version(locked):
         raise StaleTicket(locked)
     old_status, old_priority = locked.status, locked.priority
-    events = []
-    changed = False
-    for field, value in data.items():
-        value = _clean_text(value, field)
-        old = getattr(locked, field)
-        if old == value:
-            continue
-        changed = True
-        setattr(locked, field, value)
-        events.append(
-            TicketEvent(ticket=locked, actor=_user(actor), field=field, old_value=_text(old), new_value=_text(value))
-        )
+    events = _apply_changes(locked, data, actor)
     if classification is not None:
         _set_suggestion(locked, classification, fill_missing=False)
-        changed = True
-    if not changed:
+    elif not events:
         return locked
-    now = timezone.now()
     if locked.status != old_status:
         locked.resolved_at = _resolved_at(old_status, locked.status, locked.resolved_at)
     if locked.status != old_status or locked.priority != old_priority:
-        reopened = old_status in DONE_STATUSES and locked.status not in DONE_STATUSES
-        before = _due_times(locked)
-        sla_refresh(locked, restart_resolution_at=now if reopened else None)
-        after = _due_times(locked)
-        if locked.priority != old_priority and after != before:
-            why = f"priority {old_priority} -> {locked.priority}"
-            events.append(
-                TicketEvent(
-                    ticket=locked,
-                    actor=_user(actor),
-                    field=TicketEvent.Field.SLA,
-                    old_value=before,
-                    new_value=f"{after} ({why})",
-                )
-            )
-
+        events += _refresh_due_times(locked, old_status, old_priority, actor)
     _validate(locked)
     locked.save()
     TicketEvent.objects.bulk_create(events)
     if notify and locked.status == Status.RESOLVED and old_status not in DONE_STATUSES:
         email_resolved([locked])
     return locked
+
+
+def _apply_changes(ticket: Ticket, data: Mapping[str, Any], actor: OptionalUser) -> list[TicketEvent]:
+    """Set each changed field on the locked ticket; one history entry per change (nothing saved)."""
+    events = []
+    for field, value in data.items():
+        value = _clean_text(value, field)
+        old = getattr(ticket, field)
+        if old == value:
+            continue
+        setattr(ticket, field, value)
+        events.append(
+            TicketEvent(
+                ticket=ticket, actor=acting_user(actor), field=field, old_value=_text(old), new_value=_text(value)
+            )
+        )
+    return events
+
+
+def _refresh_due_times(ticket: Ticket, old_status: str, old_priority: str, actor: OptionalUser) -> list[TicketEvent]:
+    """The SLA columns after a status or priority move (a reopening restarts the resolution clock); a history
+    entry when a priority change moved the due times, saying why."""
+    reopened = old_status in DONE_STATUSES and ticket.status not in DONE_STATUSES
+    before = _due_times(ticket)
+    sla_refresh(ticket, restart_resolution_at=timezone.now() if reopened else None)
+    after = _due_times(ticket)
+    if ticket.priority == old_priority or after == before:
+        return []
+    why = f"priority {old_priority} -> {ticket.priority}"
+    return [
+        TicketEvent(
+            ticket=ticket,
+            actor=acting_user(actor),
+            field=TicketEvent.Field.SLA,
+            old_value=before,
+            new_value=f"{after} ({why})",
+        )
+    ]
 
 
 def _due_times(ticket: Ticket) -> str:
@@ -204,12 +226,7 @@ def _text(value) -> str:
     return value.get_username() if hasattr(value, "get_username") else value
 
 
-def ticket_version(ticket: Ticket) -> str:
-    """An opaque version of a ticket's stored state, used as its ETag."""
-    return f"{ticket.pk}-{ticket.updated_at.timestamp():.6f}"
-
-
-def ticket_change_status(*, ticket: Ticket, status: str, actor: User = None) -> Ticket:
+def ticket_change_status(*, ticket: Ticket, status: str, actor: OptionalUser = None) -> Ticket:
     return ticket_update(ticket=ticket, data={"status": status}, actor=actor)
 
 
@@ -222,7 +239,7 @@ def ticket_delete(*, ticket_ids: Iterable[int]) -> int:
 
 @transaction.atomic
 def ticket_apply_classification(
-    *, ticket: Ticket, classification: Classification, overwrite: bool = False, actor: User = None
+    *, ticket: Ticket, classification: Classification, overwrite: bool = False, actor: OptionalUser = None
 ) -> Ticket:
     """Record the AI's suggestion; fill the labels when missing, or replace them when ``overwrite``."""
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -231,14 +248,14 @@ def ticket_apply_classification(
     _validate(locked)
     locked.save()
     TicketEvent.objects.bulk_create(
-        TicketEvent(ticket=locked, actor=_user(actor), field=f, old_value=old, new_value=getattr(locked, f))
+        TicketEvent(ticket=locked, actor=acting_user(actor), field=f, old_value=old, new_value=getattr(locked, f))
         for f, old in before.items()
         if old and old != getattr(locked, f)
     )
     return locked
 
 
-def ticket_classify_many(*, ticket_ids: Iterable[int], overwrite: bool = True, actor: User = None) -> int:
+def ticket_classify_many(*, ticket_ids: Iterable[int], overwrite: bool = True, actor: OptionalUser = None) -> int:
     """Classify each ticket and apply the result, one short transaction per ticket (the classifier runs outside
     it); returns how many were classified. Safe to repeat: a second run applies the same kind of result."""
     done = 0
@@ -272,7 +289,3 @@ def _resolved_at(old_status: str, new_status: str, resolved_at):
     if old_status in DONE_STATUSES and resolved_at:
         return resolved_at
     return timezone.now()
-
-
-def _user(actor: User):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None

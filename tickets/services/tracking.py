@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from tickets.models import Ticket, TicketEvent
+from tickets.rules.tickets import acting_user
 from tickets.rules.tracking import tracking_issue, tracking_url
 from tickets.services.email import email_queue
 
@@ -20,7 +21,7 @@ def tracking_reissue(*, ticket: Ticket, actor: AbstractBaseUser | None = None, s
         email_queue(ticket=locked, subject="Your new link to follow your request", body=new_link_body(token))
     TicketEvent.objects.create(
         ticket=locked,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         field=TicketEvent.Field.TRACKING,
         old_value="the earlier link no longer opens the ticket",
         new_value="new link issued" + (f", emailed to {locked.submitter_email}" if emailed else ""),

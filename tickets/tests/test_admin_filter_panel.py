@@ -9,8 +9,8 @@ import unfold
 from django.conf import settings
 from django.contrib import admin
 
+from tickets.admin import rows as ticket_admin
 from tickets.models import Ticket
-from tickets.templatetags import ticket_admin
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The changelist's rows (tickets/templatetags/ticket_admin.py) are unfold's rows, only built faster."""
+"""The changelist's rows (tickets/admin/rows.py) are unfold's rows, only built faster."""
 
 import re
 from datetime import timedelta

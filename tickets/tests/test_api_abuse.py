@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from tickets import services
 from tickets.models import Ticket, TicketEvent
 from tickets.roles import AGENT
+from tickets.rules.tickets import ticket_version
 from tickets.tests.concurrency import run_together
 from tickets.tests.factories import TicketFactory
 
@@ -78,7 +79,7 @@ def test_concurrent_changes_to_one_ticket_lose_no_history(make_staff):
 @pytest.mark.django_db
 def test_service_refuses_stale_version():
     ticket = TicketFactory(status="open")
-    version = services.ticket_version(ticket)
+    version = ticket_version(ticket)
     services.ticket_change_status(ticket=ticket, status="in_progress")
     with pytest.raises(services.StaleTicket):
         services.ticket_update(ticket=ticket, data={"status": "closed"}, expected_version=version)

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tickets import services
 from tickets.models import CannedResponse
+from tickets.rules.canned import canned_render
 from tickets.tests.factories import TicketFactory
 
 
@@ -18,7 +18,7 @@ def test_placeholders_are_data_and_template_code_stays_text(agent):
     body = (
         "Hi, about #{ticket_id} ({ticket_title}): {agent_name} here. {{ settings.SECRET_KEY }} {% load x %} {unknown}"
     )
-    rendered = services.canned_render(body, ticket=ticket, agent=agent)
+    rendered = canned_render(body, ticket=ticket, agent=agent)
     assert rendered == (
         f"Hi, about #{ticket.pk} (VPN <drops>): agent here. {{{{ settings.SECRET_KEY }}}} {{% load x %}} {{unknown}}"
     )

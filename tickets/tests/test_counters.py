@@ -91,7 +91,7 @@ def test_list_count_is_exact_for_every_combination_of_label_filters(staff_client
 
 
 def test_search_count_is_exact_up_to_the_cap_and_says_when_capped(staff_client, settings, monkeypatch):
-    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(selectors.tickets, "SEARCH_COUNT_CAP", 5)
     TicketFactory.create_batch(3, title="Printer jam")
     body = staff_client.get("/api/tickets/", {"search": "printer"}).json()
     assert (body["count"], body["count_exact"]) == (3, True)
@@ -164,7 +164,7 @@ def test_the_three_homes_of_ai_kept_agree_on_the_same_rows():
 
 def test_an_owner_filter_counts_up_to_the_cap_like_a_search(staff_client, staff_user, monkeypatch):
     """No counter is kept per owner: an agent's tickets are counted up to the cap, and the answer says so."""
-    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(selectors.tickets, "SEARCH_COUNT_CAP", 5)
     TicketFactory.create_batch(4, assignee=staff_user)
     TicketFactory.create_batch(2)
     body = staff_client.get("/api/tickets/", {"assignee": "me"}).json()

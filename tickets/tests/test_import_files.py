@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tickets.import_files import ImportFileError, read_import_file
 from tickets.models import AuditEntry, ImportJob, Ticket, TicketEvent
 from tickets.tests.factories import TicketFactory
+from tickets.transfer.files import ImportFileError, read_import_file
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tickets import services
+from tickets import selectors, services
 from tickets.models import CannedResponse, MessageKind
 from tickets.tests.factories import TicketFactory
 
@@ -41,14 +41,14 @@ def canned():
 
 def test_a_good_draft_is_offered_and_nothing_is_sent(llm, ticket, canned, agent):
     llm.answer({"reply": DRAFT})
-    suggestion = services.reply_suggest(ticket=ticket, agent=agent)
+    suggestion = selectors.reply_suggest(ticket=ticket, agent=agent)
     assert (suggestion.source, suggestion.body, suggestion.canned) == ("llm", DRAFT, None)
     assert ticket.messages.filter(kind=MessageKind.REPLY).count() == 0 and ticket.emails.count() == 0
 
 
 def test_the_prompt_fences_the_customer_text_and_never_carries_internal_notes(llm, ticket, canned, agent):
     llm.answer({"reply": DRAFT})
-    services.reply_suggest(ticket=ticket, agent=agent)
+    selectors.reply_suggest(ticket=ticket, agent=agent)
     sent = llm.requests[-1]["json"]
     user = sent["messages"][1]["content"]
     assert sent["response_format"]["json_schema"]["name"] == "reply_draft"
@@ -80,31 +80,31 @@ def test_every_fault_offers_the_closest_canned_response(llm, ticket, canned, age
                 "too long": {"reply": "x" * 10_001},
             }[fault]
         )
-    suggestion = services.reply_suggest(ticket=ticket, agent=agent)
+    suggestion = selectors.reply_suggest(ticket=ticket, agent=agent)
     assert (suggestion.source, suggestion.canned) == ("canned", canned)
     assert suggestion.body == "Please restart the VPN client, agent."
     assert len(llm.requests) == 1  # no retry
 
 
 def test_no_llm_or_an_unreachable_one_offers_canned_and_nothing_fits_offers_nothing(closed_port_llm, ticket, agent):
-    assert services.reply_suggest(ticket=ticket, agent=agent).source == "none"  # no canned responses yet
+    assert selectors.reply_suggest(ticket=ticket, agent=agent).source == "none"  # no canned responses yet
     CannedResponse.objects.create(title="VPN restart", body="Restart the VPN client.", category="technical")
-    assert services.reply_suggest(ticket=ticket, agent=agent).source == "canned"
+    assert selectors.reply_suggest(ticket=ticket, agent=agent).source == "canned"
 
 
 def test_the_breaker_stops_asking_a_failing_llm(llm, ticket, canned, agent):
     llm.status = 500
     for _ in range(3):
-        services.reply_suggest(ticket=ticket, agent=agent)
+        selectors.reply_suggest(ticket=ticket, agent=agent)
     asked = len(llm.requests)
     llm.status, llm.delay = 200, 5.0  # were it asked, each call would now cost the whole budget
-    assert services.reply_suggest(ticket=ticket, agent=agent).source == "canned"
+    assert selectors.reply_suggest(ticket=ticket, agent=agent).source == "canned"
     assert len(llm.requests) == asked
 
 
 def test_the_draft_is_plain_text(llm, ticket, agent):
     llm.answer(json.dumps({"reply": "Hello\x1b[31m\x07 there\u0085,\n\tsee you"}))
-    assert services.reply_suggest(ticket=ticket, agent=agent).body == "Hello[31m there,\n\tsee you"
+    assert selectors.reply_suggest(ticket=ticket, agent=agent).body == "Hello[31m there,\n\tsee you"
 
 
 def test_the_api_suggests_for_staff(llm, ticket, canned, staff_client):

@@ -17,10 +17,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tickets import services
-from tickets.import_files import ImportFileError, read_import_file
 from tickets.models import MessageKind, Ticket, TicketEmail, TicketEvent, TicketMessage
 from tickets.rules.tracking import tracking_token
 from tickets.tests.factories import TicketFactory
+from tickets.transfer.files import ImportFileError, read_import_file
 
 pytestmark = pytest.mark.django_db
 

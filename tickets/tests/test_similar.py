@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tickets import selectors
-from tickets.db import _SketchKeys
 from tickets.models import Ticket
-from tickets.sketch import similarity, sketch_keys, title_sketch, trigrams
+from tickets.postgres import _SketchKeys
 from tickets.tests.factories import TicketFactory
+from tickets.titles import similarity, sketch_keys, title_sketch, trigrams
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,12 @@ def test_near_twins_share_keys_and_strangers_do_not():
     assert shared("VPN drops every hour", "The VPN drops every hour") >= 1
     assert shared("VPN drops every hour", "Refund for the March invoice") == 0
     assert title_sketch("!!!") == ""
+
+
+def test_the_migrations_frozen_sketch_is_the_live_one():
+    """Migration 0017 filled every title's sketch with its own frozen copy; lookups use the live one."""
+    from tickets.migrations._frozen import title_sketch as frozen
+    from tickets.titles import title_sketch as live
+
+    titles = ["VPN drops every hour", "Charged twice for invoice INV-20431", "Größe ändern", "", "!!!", "a" * 300]
+    assert [frozen(t) for t in titles] == [live(t) for t in titles]

@@ -9,6 +9,7 @@ from django.db import connection
 
 from tickets import selectors, services
 from tickets.models import SLAPolicy, Ticket
+from tickets.rules.sla import sla_filter, sla_state
 from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +23,11 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 def state(ticket: Ticket, when: datetime) -> str:
     ticket.refresh_from_db()
-    python = services.sla_state(ticket, when)
+    python = sla_state(ticket, when)
     database = [
         s
         for s in ("ok", "due_soon", "breached", "met")
-        if Ticket.objects.filter(services.sla_filter(s, when), pk=ticket.pk).exists()
+        if Ticket.objects.filter(sla_filter(s, when), pk=ticket.pk).exists()
     ]
     assert database == [python], (python, database)  # the two forms of the rule agree
     return python

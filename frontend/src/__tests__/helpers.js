@@ -20,7 +20,8 @@ export function fakeFetch(routes) {
   return calls;
 }
 
-// What /api/meta/ answers (checked against the server's own rules in tickets/tests/test_api_tickets.py).
+// A copy of what /api/meta/ answers, for component tests. The server's own answer is tested in
+// tickets/tests/test_api_tickets.py; this copy is not: change it with the rules.
 const META = {
   choices: {
     category: [["billing", "Billing"], ["technical", "Technical"], ["account", "Account"], ["general", "General"]],

@@ -1,4 +1,4 @@
-import { PAGES } from "../routes.js";
+import { PAGES } from "../routes.jsx";
 
 export function Nav({ path, navigate, session, onLogout }) {
   const link = (to, text) => (

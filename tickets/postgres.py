@@ -1,6 +1,7 @@
 """Where Cootrack uses PostgreSQL's own strengths, each beside the plain fallback `make run`'s SQLite gets.
 
-Callers ask these functions and never test the database vendor themselves:
+Application code asks these functions instead of testing the database vendor (the seeding and locking commands,
+which need PostgreSQL, check it themselves and say so):
 - counters_kept: trigger-kept label counters (tickets_ticketcount) stand in for COUNT(*) scans;
 - median: percentile_cont in one pass, or the middle rows;
 - estimated_rows: the planner's row estimate of a table, or None (count it);
@@ -19,7 +20,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Aggregate, DurationField, Func, QuerySet, TextField
 
 from tickets.models import Ticket
-from tickets.sketch import similarity, sketch_keys, trigrams
+from tickets.titles import similarity, sketch_keys, trigrams
 
 CSV_CHUNK_ROWS = 2000
 

@@ -17,7 +17,7 @@ import openpyxl
 from charset_normalizer import from_bytes
 from django.conf import settings
 
-from tickets.export import EXPORT_COLUMNS
+from tickets.transfer.export import EXPORT_COLUMNS
 
 # What an import reads: a row with an id updates that ticket, a row without one creates a ticket.
 IMPORT_COLUMNS = ("id", "title", "description", "category", "priority", "status", "submitter_email")

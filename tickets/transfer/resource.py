@@ -3,9 +3,9 @@
 from import_export import resources
 
 from tickets import services
-from tickets.export import FREE_TEXT_COLUMNS, unguard
-from tickets.import_files import IMPORT_COLUMNS
 from tickets.models import TICKET_FIELDS, Status, Ticket
+from tickets.transfer.export import FREE_TEXT_COLUMNS, unguard
+from tickets.transfer.files import IMPORT_COLUMNS
 
 
 class TicketResource(resources.ModelResource):

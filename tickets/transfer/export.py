@@ -1,4 +1,4 @@
-"""CSV export of any size: streamed from the database, memory flat however many rows (``tickets.db.csv_rows``:
+"""CSV export of any size: streamed from the database, memory flat however many rows (``tickets.postgres.csv_rows``:
 COPY on PostgreSQL, the csv module elsewhere, the same columns and quoting). Excel workbooks of the same columns,
 up to EXPORT_XLSX_MAX_ROWS rows."""
 
@@ -13,10 +13,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from tickets.db import csv_rows
 from tickets.models import TICKET_FIELDS, Ticket
-from tickets.services.sla import STATES as SLA_STATES
-from tickets.services.sla import sla_filter
+from tickets.postgres import csv_rows
+from tickets.rules.sla import STATES as SLA_STATES
+from tickets.rules.sla import sla_filter
 
 # The ticket's public columns, then who owns it (by name), when it was first answered, and its promises.
 EXPORT_COLUMNS = (

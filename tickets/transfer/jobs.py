@@ -7,8 +7,8 @@ import logging
 from import_export.formats.base_formats import CSV
 
 from tickets import services
-from tickets.admin.resources import TicketResource
 from tickets.models import ImportJob, ImportState
+from tickets.transfer.resource import TicketResource
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,60 @@
+"""The local model: TF-IDF features plus urgency signals, two linear classifiers. Loaded once per process
+(in gunicorn, once in the master before the workers fork), never trained in one.
+
+``manage.py build_classifier`` trains it from ``data/training.csv`` (shipped with the code) into
+``settings.CLASSIFIER_BASE_MODEL_PATH``: `make install`, the Docker build and CI run it. ``manage.py
+train_classifier`` may write a retrained one to ``settings.CLASSIFIER_MODEL_PATH``, used when present. A process
+without a usable model file stops at start-up with the command that builds it (``load_at_start``).
+"""
+
+from tickets.classifier.local.examples import TRAINING_CSV, read_examples, shipped_examples
+from tickets.classifier.local.model import (
+    LEVELS,
+    TRAINING_RECIPE,
+    LocalModel,
+    OrdinalPriority,
+    _text_columns,
+    calibrated_proba,
+    model_version,
+    train,
+)
+from tickets.classifier.local.store import (
+    ModelMissing,
+    _base_model,
+    _load,
+    build_base_model,
+    get_model,
+    load_at_start,
+    predict,
+    save_model,
+    set_model,
+)
+from tickets.classifier.local.text import SIGNALS, Example, UrgencySignals, message_only, ticket_text
+
+__all__ = [
+    "LEVELS",
+    "SIGNALS",
+    "TRAINING_CSV",
+    "TRAINING_RECIPE",
+    "Example",
+    "LocalModel",
+    "ModelMissing",
+    "OrdinalPriority",
+    "UrgencySignals",
+    "_base_model",
+    "_load",
+    "_text_columns",
+    "build_base_model",
+    "calibrated_proba",
+    "get_model",
+    "load_at_start",
+    "message_only",
+    "model_version",
+    "predict",
+    "read_examples",
+    "save_model",
+    "set_model",
+    "shipped_examples",
+    "ticket_text",
+    "train",
+]

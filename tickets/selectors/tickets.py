@@ -1,0 +1,130 @@
+"""Reads of tickets: the filtered list and its count, one ticket's thread, the tracking link's ticket, similar
+titles, the staff a ticket can be assigned to, and the labels staff confirmed (the model's training rows)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from tickets.filters import TicketFilter
+from tickets.models import DONE_STATUSES, NEWEST_FIRST, PUBLIC_KINDS, Ticket, TicketCount, TicketEvent, TicketMessage
+from tickets.postgres import counters_kept, nearest_titles
+from tickets.rules.tracking import TOKEN_PATTERN, token_hash
+
+
+def ticket_list(*, filters: Mapping[str, Any] | None = None, request=None) -> QuerySet[Ticket]:
+    """Tickets newest first, narrowed by the FilterSet (``request`` answers ``assignee=me``); invalid filter values
+    raise ``ValidationError``."""
+    queryset = Ticket.objects.select_related("assignee").order_by(*NEWEST_FIRST)
+    filterset = TicketFilter(filters or {}, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors.as_data())
+    return filterset.qs
+
+
+def tracking_find(token: str) -> Ticket | None:
+    """The ticket a tracking token opens, or None: malformed, unknown, or closed longer than TRACKING_LINK_DAYS
+    ago all look the same."""
+    if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
+        return None
+    ticket = Ticket.objects.filter(tracking_token_hash=token_hash(token)).first()
+    if ticket is None:
+        return None
+    expired_before = timezone.now() - timedelta(days=settings.TRACKING_LINK_DAYS)
+    if ticket.status in DONE_STATUSES and ticket.resolved_at and ticket.resolved_at < expired_before:
+        return None
+    return ticket
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of a conversation: ``messages`` oldest first within the page; page 1 holds the newest."""
+
+    messages: list[TicketMessage]
+    page: int
+    pages: int
+    total: int
+
+
+def ticket_thread_page(ticket: Ticket, *, public: bool, page: int = 1) -> ThreadPage:
+    """A page of the thread (``public`` leaves out internal notes: what the submitter sees), newest page
+    first (``THREAD_PAGE_SIZE`` messages), so a flooded ticket still opens at its latest messages with the reply
+    box at hand. A page past the last one is the last (oldest) page."""
+    size = settings.THREAD_PAGE_SIZE
+    messages = ticket.messages.filter(kind__in=PUBLIC_KINDS) if public else ticket.messages.all()
+    total = messages.count()
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    newest_first = messages.select_related("author", "email").order_by("-created_at", "-id")
+    chunk = list(newest_first[(page - 1) * size : page * size])
+    return ThreadPage(messages=chunk[::-1], page=page, pages=pages, total=total)
+
+
+SIMILAR_SHOWN = 5
+SIMILAR_MIN = 0.3  # pg_trgm's own default threshold for "similar"
+
+
+def similar_tickets(ticket: Ticket) -> list[tuple[Ticket, float]]:
+    """Up to five earlier tickets whose titles are most like this one's, resolved (or closed) ones first: an answer
+    that worked is worth more than a twin still open. Near twins come from the titles' MinHash keys
+    (tickets/postgres.py)."""
+    near = [
+        (other, score)
+        for other, score in nearest_titles(ticket.title, exclude_id=ticket.pk)
+        if score >= SIMILAR_MIN and (other.created_at, other.pk) < (ticket.created_at, ticket.pk)
+    ]
+    near.sort(key=lambda pair: (pair[0].status not in DONE_STATUSES, -pair[1], -pair[0].pk))
+    return near[:SIMILAR_SHOWN]
+
+
+# The API's list counts a search, an SLA state or an owner filter up to this many matches: each one counted is a
+# row rechecked, and a common word's 10,000 cost ~100 ms at 1M tickets, more than the page itself. Past it: the
+# cap, and count_exact false. (The admin has its own, smaller cap: admin/paginator.py.)
+SEARCH_COUNT_CAP = 1_000
+
+
+def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> tuple[int, bool]:
+    """(count, exact) for a filtered list. Label filters alone: exact, from the counters. With a search, an SLA
+    state (it depends on the clock) or an owner (no counter per owner): exact up to ``SEARCH_COUNT_CAP`` matches,
+    else the cap and ``exact=False``; an agent's 80,000 tickets were counted row by row on every page."""
+    search = (filters.get("search") or "").strip()
+    if search or filters.get("sla") or filters.get("assignee"):
+        return capped_count(queryset, SEARCH_COUNT_CAP)
+    if counters_kept():
+        labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
+        return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True
+    return queryset.count(), True
+
+
+def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
+    """(count, exact): counts at most ``cap`` rows, so a query matching 300,000 rows stops early."""
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(counted, cap), counted <= cap
+
+
+def active_staff():
+    """Who a ticket can be assigned to: active staff accounts, by name."""
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+def confirmed_training_rows() -> list[dict[str, str]]:
+    """Tickets whose labels a staff member set (created the ticket), changed, or confirmed by resolving or closing
+    it while its labels were the AI's own. Labels a submitter chose and nobody on staff touched never count:
+    anyone can submit a ticket, so they could teach the model anything (training-data poisoning)."""
+    staff_events = TicketEvent.objects.filter(ticket=OuterRef("pk"), actor__is_staff=True)
+    set_or_changed = staff_events.filter(
+        field__in=[TicketEvent.Field.CREATED, TicketEvent.Field.CATEGORY, TicketEvent.Field.PRIORITY]
+    )
+    resolved_by_staff = staff_events.filter(field=TicketEvent.Field.STATUS, new_value__in=DONE_STATUSES)
+    ai_labels_kept = Q(category=F("ai_category"), priority=F("ai_priority"))
+    return list(
+        Ticket.objects.filter(Q(Exists(set_or_changed)) | (Q(Exists(resolved_by_staff)) & ai_labels_kept))
+        .order_by("pk")
+        .values("title", "description", "category", "priority")
+    )
