@@ -129,8 +129,10 @@ class TestChangelist:
     def test_a_count_with_the_clock_in_it_is_never_kept(self, agent_client, monkeypatch):
         """An SLA state compares due times with now: its query is new on each view, so nothing is stored."""
         monkeypatch.setattr(paginator, "CHANGELIST_COUNT_CAP", 2)
-        TicketFactory.create_batch(3, status="open", sla_due_at=timezone.now() - timedelta(hours=1))
-        Ticket.objects.update(sla_breached=True)
+        # Critical tickets that arrived five hours ago and were never answered: their first reply is overdue.
+        TicketFactory.create_batch(
+            3, status="open", priority="critical", created_at=timezone.now() - timedelta(hours=5)
+        )
         stored = []
         monkeypatch.setattr(paginator.cache, "set", lambda *args, **kwargs: stored.append(args))
         for _ in range(2):
@@ -159,7 +161,7 @@ class TestStatusChanges:
         )
         assert "3 ticket(s) marked resolved" in response.content.decode()
         assert Ticket.objects.filter(status="resolved").count() == 4
-        events = TicketEvent.objects.filter(field="status", new_value="resolved")
+        events = TicketEvent.objects.filter(field="status", new_value="resolved", ticket__in=tickets)
         assert events.count() == 3 and {e.actor for e in events} == {agent}
 
     def test_one_click_status_change_on_a_row(self, agent_client, agent):

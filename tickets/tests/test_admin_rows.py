@@ -43,7 +43,8 @@ def tickets(agent, manager):
     Ticket.objects.filter(pk=made[4].pk).update(**due, sla_due_at=soon, sla_warn_at=now - timedelta(minutes=5))
     later = now + timedelta(hours=3)
     Ticket.objects.filter(pk=made[5].pk).update(**due, sla_due_at=later, sla_warn_at=later - timedelta(hours=1))
-    Ticket.objects.filter(pk=made[0].pk).update(**due)  # answered and resolved in time: "Met"
+    # answered and resolved in time: "Met"
+    Ticket.objects.filter(pk=made[0].pk).update(**due, sla_due_at=None, sla_warn_at=None, sla_breached=False)
     return [Ticket.objects.get(pk=t.pk) for t in made]
 
 

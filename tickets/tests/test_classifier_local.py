@@ -230,13 +230,25 @@ def test_evaluate_classifier_prints_metrics_and_predictions(tmp_path, capsys):
     assert set(rows[0]) == {"predicted_category", "predicted_priority", "confidence", "source"}
 
 
+# The labelled dev set lives beside the checkout, not in it (its licence is the source's; ../shared/data/README.md):
+# the project's machines and CI have it; a clone elsewhere needs a copy at this path.
 DEV_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "tickets-dev.csv"
 
 
-def test_accuracy_on_email_tickets_the_model_never_trained_on(tmp_path, capsys):
+@pytest.fixture
+def dev_data() -> Path:
+    if not DEV_DATA.is_file():
+        pytest.fail(
+            f"{DEV_DATA} is missing. This test measures the model on the shared labelled dev set, which sits beside "
+            "the checkout (../shared/data/) on the project's machines and in CI; put a copy there to run it."
+        )
+    return DEV_DATA
+
+
+def test_accuracy_on_email_tickets_the_model_never_trained_on(tmp_path, capsys, dev_data):
     """A fixed slice of the dev data's email-style rows (a source no training row comes from): the figure the
     README reports, held to a floor so a change that hurts real tickets fails here."""
-    with DEV_DATA.open(newline="") as handle:
+    with dev_data.open(newline="") as handle:
         email_rows = [row for row in csv.DictReader(handle) if row["source"].startswith("tobi-bueck/")][:120]
     data = tmp_path / "email-slice.csv"
     with data.open("w", newline="") as handle:
@@ -354,3 +366,30 @@ def test_priority_is_scored_on_the_data_sets_own_scale():
     assert folded["low_as_critical"] == 1.0  # the errors count what was predicted
     as_labelled = evaluation.scores([], [], [*true, "critical"], [*predicted, "high"], [], ["low", "high", "critical"])
     assert as_labelled["priority_accuracy"] == 0.25
+
+
+@pytest.mark.django_db
+def test_training_rows_hold_only_labels_staff_set_changed_or_confirmed(agent):
+    from tickets import services
+    from tickets.selectors import confirmed_training_rows
+
+    def create(title, actor=None, **labels):
+        return services.ticket_create(title=title, description="The card was charged twice.", actor=actor, **labels)
+
+    # An anonymous submitter picks labels the AI disagrees with; staff resolve it without looking: not taught.
+    poisoned = create("poisoned", category="technical", priority="critical")
+    assert (poisoned.ai_category, poisoned.category) == ("billing", "technical")
+    services.ticket_change_status(ticket=poisoned, status="resolved", actor=agent)
+    # Resolved by nobody (an import or a script): not taught either.
+    unconfirmed = create("unconfirmed")
+    services.ticket_change_status(ticket=unconfirmed, status="closed")
+    # The AI's own labels, confirmed by an agent resolving the ticket: taught.
+    confirmed = create("confirmed")
+    services.ticket_change_status(ticket=confirmed, status="resolved", actor=agent)
+    # A submitter's label that an agent corrected: taught.
+    corrected = create("corrected", category="account")
+    services.ticket_update(ticket=corrected, data={"category": "billing"}, actor=agent)
+    # A ticket staff created with their own labels: taught.
+    create("staff-made", actor=agent, category="general", priority="low")
+
+    assert sorted(row["title"] for row in confirmed_training_rows()) == ["confirmed", "corrected", "staff-made"]

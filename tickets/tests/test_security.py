@@ -10,7 +10,6 @@ import re
 import tracemalloc
 import zipfile
 
-import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -19,7 +18,7 @@ from rest_framework.test import APIClient
 from tickets import services
 from tickets.models import MessageKind, Ticket, TicketEmail, TicketEvent, TicketMessage
 from tickets.rules.tracking import tracking_token
-from tickets.tests.factories import TicketFactory
+from tickets.tests.factories import TicketFactory, xlsx_bytes
 from tickets.transfer.files import ImportFileError, read_import_file
 
 pytestmark = pytest.mark.django_db
@@ -79,15 +78,6 @@ class TestTheFormIsNoMailCannon:
         assert TicketEmail.objects.get().to == "ann@example.com"
 
 
-def _xlsx_bytes(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _rewrite_sheet(raw: bytes, change) -> bytes:
     """The same workbook with its first sheet's XML passed through ``change`` (as an attacker's tool would)."""
     out = io.BytesIO()
@@ -112,7 +102,7 @@ def _wide(rows: int):
         empty = "".join(f'<row r="{n}"/>' for n in range(3, rows + 1))
         return xml.replace("</sheetData>", empty + "</sheetData>")
 
-    return _rewrite_sheet(_xlsx_bytes([HEADER, ("Printer", "It jams")]), change)
+    return _rewrite_sheet(xlsx_bytes([HEADER, ("Printer", "It jams")]), change)
 
 
 def _peak_mb(read) -> float:
@@ -135,7 +125,7 @@ class TestSpreadsheetBombs:
 
     def test_a_sheet_declaring_a_million_rows_is_refused_before_reading(self, settings):
         raw = _rewrite_sheet(
-            _xlsx_bytes([HEADER, ("Printer", "It jams")]),
+            xlsx_bytes([HEADER, ("Printer", "It jams")]),
             lambda xml: re.sub(r'<dimension ref="[^"]+"\s*/>', '<dimension ref="A1:XFD1048576"/>', xml),
         )
         with pytest.raises(ImportFileError, match="declares 1,048,576 rows; the limit is 50,000"):
@@ -145,7 +135,7 @@ class TestSpreadsheetBombs:
         settings.IMPORT_MAX_XLSX_UNPACKED_BYTES = 2 * 1_048_576
         huge = "A" * (3 * 1_048_576)  # compresses to a few KB, as the 300 MB string did to 303 KB
         raw = _rewrite_sheet(
-            _xlsx_bytes([HEADER, ("x", "y")]),
+            xlsx_bytes([HEADER, ("x", "y")]),
             lambda xml: xml.replace(
                 "</sheetData>", f'<row r="3"><c r="A3" t="inlineStr"><is><t>{huge}</t></is></c></row></sheetData>'
             ),
@@ -171,7 +161,7 @@ class TestSpreadsheetBombs:
             forms, "read_import_file", lambda raw, name: reads.append(name) or read_import_file(raw, name)
         )
         client.force_login(manager)
-        upload = io.BytesIO(_xlsx_bytes([HEADER, ("Printer", "It jams")]))
+        upload = io.BytesIO(xlsx_bytes([HEADER, ("Printer", "It jams")]))
         upload.name = "small.xlsx"
         response = client.post(reverse("admin:tickets_ticket_import"), {"format": "0", "import_file": upload})
         assert response.status_code == 200 and "Printer" in response.content.decode()

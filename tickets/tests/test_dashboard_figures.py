@@ -1,7 +1,8 @@
+"""The managers' figures: stats, the dashboard's breakdowns, backlog, resolution times and the AI's record."""
+
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tickets import selectors
@@ -23,46 +24,6 @@ def test_average_is_rounded_to_one_decimal():
     TicketFactory(created_at=now - timedelta(days=2))
     TicketFactory.create_batch(9, created_at=now)
     assert selectors.ticket_stats()["avg_tickets_per_day"] == round(10 / 3, 1)
-
-
-def test_ticket_list_validates_filters():
-    with pytest.raises(ValidationError) as excinfo:
-        selectors.ticket_list(filters={"status": "bogus"})
-    assert "status" in excinfo.value.message_dict
-
-
-def test_ticket_list_filters_and_searches():
-    hit = TicketFactory(title="VPN drops", category="technical", status="open")
-    TicketFactory(title="VPN invoice", category="billing", status="open")
-    result = selectors.ticket_list(filters={"search": "vpn", "category": "technical"})
-    assert list(result) == [hit]
-
-
-@pytest.mark.django_db
-def test_training_rows_hold_only_labels_staff_set_changed_or_confirmed(agent):
-    from tickets import services
-    from tickets.selectors import confirmed_training_rows
-
-    def create(title, actor=None, **labels):
-        return services.ticket_create(title=title, description="The card was charged twice.", actor=actor, **labels)
-
-    # An anonymous submitter picks labels the AI disagrees with; staff resolve it without looking: not taught.
-    poisoned = create("poisoned", category="technical", priority="critical")
-    assert (poisoned.ai_category, poisoned.category) == ("billing", "technical")
-    services.ticket_change_status(ticket=poisoned, status="resolved", actor=agent)
-    # Resolved by nobody (an import or a script): not taught either.
-    unconfirmed = create("unconfirmed")
-    services.ticket_change_status(ticket=unconfirmed, status="closed")
-    # The AI's own labels, confirmed by an agent resolving the ticket: taught.
-    confirmed = create("confirmed")
-    services.ticket_change_status(ticket=confirmed, status="resolved", actor=agent)
-    # A submitter's label that an agent corrected: taught.
-    corrected = create("corrected", category="account")
-    services.ticket_update(ticket=corrected, data={"category": "billing"}, actor=agent)
-    # A ticket staff created with their own labels: taught.
-    create("staff-made", actor=agent, category="general", priority="low")
-
-    assert sorted(row["title"] for row in confirmed_training_rows()) == ["confirmed", "corrected", "staff-made"]
 
 
 def test_open_tickets_per_agent_and_unassigned(agent, manager):
