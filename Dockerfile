@@ -38,7 +38,8 @@ COPY --from=frontend-build --chown=cootrack:cootrack /build/dist/ frontend/dist/
 # key is a throwaway only this step sees.
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input --verbosity 0 \
     && DJANGO_SECRET_KEY=build-only python manage.py build_classifier \
-    && chown -R cootrack:cootrack var
+    && mkdir -p /app/private \
+    && chown -R cootrack:cootrack var /app/private
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

@@ -39,7 +39,8 @@ class ServerTimingMiddleware:
 class ApiBodySizeLimitMiddleware:
     """Refuse oversized API request bodies up front with a 413, before anything reads them.
 
-    A ticket is at most a few tens of kilobytes of JSON; the admin's CSV import (multipart) is not affected.
+    A ticket is at most a few tens of kilobytes of JSON; the admin's CSV import (multipart) is not affected, and a
+    provider's inbound email webhook (/api/email/) is held to the email size limit instead.
     """
 
     def __init__(self, get_response):
@@ -51,8 +52,11 @@ class ApiBodySizeLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 return JsonResponse({"detail": "Invalid Content-Length header."}, status=400)
-            if length > settings.API_MAX_BODY_BYTES:
-                limit_kb = settings.API_MAX_BODY_BYTES // 1024
+            # A provider's inbound email webhook carries whole messages: the email limit applies there.
+            email_in = request.path.startswith("/api/email/")
+            limit = settings.EMAIL_MAX_BYTES + 1024 * 1024 if email_in else settings.API_MAX_BODY_BYTES
+            if length > limit:
+                limit_kb = limit // 1024
                 return JsonResponse({"detail": f"Request body is too large (limit {limit_kb} KiB)."}, status=413)
         return self.get_response(request)
 

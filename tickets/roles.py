@@ -13,6 +13,7 @@ IMPORT_TICKETS = "tickets.import_ticket"
 VIEW_CANNED = "tickets.view_cannedresponse"
 VIEW_SLA_POLICIES = "tickets.view_slapolicy"
 VIEW_AUDIT_LOG = "tickets.view_auditentry"
+VIEW_INBOUND_MAIL = "tickets.view_inboundemail"
 DASHBOARD_PERMISSION = "tickets.view_dashboard"
 
 AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse"]
@@ -28,6 +29,7 @@ MANAGER_PERMISSIONS = [
     "add_cannedresponse",
     "change_cannedresponse",
     "delete_cannedresponse",
+    "view_inboundemail",
 ]
 
 

@@ -180,9 +180,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # The built React app (frontend/dist) is served by whitenoise on the same origin as the API.
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.is_dir() else []
+# Raw mail and attachments: private, never under a public URL; served only by views that check permission.
+# A local directory by default (a volume in compose); any Django storage backend instead, e.g. an S3-compatible
+# bucket through django-storages (README, "Email in").
+PRIVATE_FILES_DIR = env.path("PRIVATE_FILES_DIR", default=BASE_DIR / "var" / "private")
+PRIVATE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_FILES_DIR}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 # Request size limits: a ticket is small; nothing legitimate posts megabytes.
@@ -301,6 +307,19 @@ TRACKING_LINK_DAYS = env.int("TRACKING_LINK_DAYS", default=30)
 CONFIRMATIONS_PER_ADDRESS_PER_DAY = env.int("CONFIRMATIONS_PER_ADDRESS_PER_DAY", default=5)
 # Messages a submitter may leave on one ticket that no staff reply has answered yet; the next is refused (429).
 CUSTOMER_MESSAGES_WAITING_MAX = env.int("CUSTOMER_MESSAGES_WAITING_MAX", default=5)
+# Email in (README, "Email in"). Answers thread by our Message-IDs, and by a reply address: EMAIL_REPLY_ADDRESS with
+# a signed "+t<id>-<signature>" tag (empty: no Reply-To; replies still thread by their headers).
+EMAIL_REPLY_ADDRESS = env.str("EMAIL_REPLY_ADDRESS", default="")
+# The IMAP mailbox the worker polls, e.g. imaps://user:password@mail.example.com/INBOX (empty: no polling).
+EMAIL_INBOX_URL = env.str("EMAIL_INBOX_URL", default="")
+# A provider's inbound webhook (Mailgun, through django-anymail): its webhook signing key (empty: no webhook).
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="")}
+EMAIL_INBOX_POLL_S = env.float("EMAIL_INBOX_POLL_S", default=60.0)
+# A whole message past this is kept aside, not stored as a ticket; attachments past these limits are left out
+# (and the ticket says so).
+EMAIL_MAX_BYTES = env.int("EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENTS_MAX = env.int("ATTACHMENTS_MAX", default=10)
 # A ticket's conversation is shown a page at a time, newest page first (admin, API, tracking page).
 THREAD_PAGE_SIZE = env.int("THREAD_PAGE_SIZE", default=25)
 

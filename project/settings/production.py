@@ -3,7 +3,7 @@
 from project.logformat import JSON_FORMATTER, LOG_FILTERS, STDOUT_HANDLER, gunicorn_loggers
 
 from .base import *  # noqa: F403
-from .base import QUIET_LOGGERS, env, secret_key
+from .base import PRIVATE_STORAGE, QUIET_LOGGERS, env, secret_key
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Always a real key here, DEBUG or not: a development key in production would sign sessions and tracking links
@@ -23,6 +23,7 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 # Django's cache (the table is made by bin/start-web). Nothing that must be shared by every worker lives in it:

@@ -1,5 +1,8 @@
 """The test suite: PostgreSQL from DATABASE_URL (never SQLite), fast hashing, no throttling surprises."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env, with_planner_settings
 
@@ -24,3 +27,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 OPENAI_API_KEY = ""
 OPENAI_BASE_URL = None
 CLASSIFIER_TIMEOUT_S = 2.0
+
+# Raw mail and attachments go to a directory of this run's own, removed by nobody but the OS's temp cleaning.
+PRIVATE_FILES_DIR = Path(tempfile.mkdtemp(prefix="cootrack-test-files-"))
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_FILES_DIR}},
+}

@@ -3,7 +3,14 @@
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 
-from tickets.roles import IMPORT_TICKETS, VIEW_AUDIT_LOG, VIEW_CANNED, VIEW_SLA_POLICIES, VIEW_TICKET
+from tickets.roles import (
+    IMPORT_TICKETS,
+    VIEW_AUDIT_LOG,
+    VIEW_CANNED,
+    VIEW_INBOUND_MAIL,
+    VIEW_SLA_POLICIES,
+    VIEW_TICKET,
+)
 
 UNFOLD = {
     "SITE_TITLE": "Cootrack",
@@ -44,6 +51,12 @@ UNFOLD = {
                         "icon": "upload_file",
                         "link": reverse_lazy("admin:tickets_importjob_changelist"),
                         "permission": lambda request: request.user.has_perm(IMPORT_TICKETS),
+                    },
+                    {
+                        "title": "Received email",
+                        "icon": "mail",
+                        "link": reverse_lazy("admin:tickets_inboundemail_changelist"),
+                        "permission": lambda request: request.user.has_perm(VIEW_INBOUND_MAIL),
                     },
                     {
                         "title": "Audit log",

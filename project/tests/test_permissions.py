@@ -5,6 +5,12 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tickets import services
+from tickets.mail.parse import ParsedAttachment
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cf50000000030001b1c4c5c00000000049454e44ae426082"
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +19,8 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "no role", "agent", "manager", "superuser", "canned only")
 T = "{ticket}"
 K = "{token}"
+A = "{attachment}"
+M = "{inbound}"  # a received email (M for mail)
 
 # (method, path, body, status for each of ROLES)
 TABLE = [
@@ -40,6 +48,9 @@ TABLE = [
     ("GET", f"/api/track/{K}/", None, (200, 200, 200, 200, 200, 200)),
     ("POST", f"/api/track/{K}/messages/", {"body": "x"}, (201, 201, 201, 201, 201, 201)),
     ("GET", f"/api/track/{T}/", None, (404, 404, 404, 404, 404, 404)),
+    ("GET", f"/api/track/{K}/attachments/{A}/", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", f"/api/track/{T}/attachments/{A}/", None, (404, 404, 404, 404, 404, 404)),
+    ("GET", f"/api/attachments/{A}/", None, (401, 403, 200, 200, 200, 403)),
     ("GET", "/admin/", None, (302, 200, 200, 200, 200, 200)),
     ("GET", "/admin/tickets/ticket/", None, (302, 403, 200, 200, 200, 403)),
     ("GET", "/admin/tickets/ticket/add/", None, (302, 403, 200, 200, 200, 403)),
@@ -56,6 +67,9 @@ TABLE = [
     ("GET", "/admin/tickets/ticket/jobs/", None, (302, 403, 200, 200, 200, 403)),
     ("GET", "/admin/tickets/ticket/import/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/stats/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/inboundemail/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", f"/admin/tickets/inboundemail/{M}/change/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", f"/admin/tickets/inboundemail/{M}/raw/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/importjob/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/slapolicy/", None, (302, 403, 403, 200, 200, 403)),
@@ -95,7 +109,10 @@ def clients(agent, manager, django_user_model):
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_table(clients, role, method, path, body, expected):
     ticket = services.ticket_create(title="Printer", description="It jams.", tracking=True)
+    (attachment,), _ = services.attachments_add(ticket=ticket, message=None, files=[ParsedAttachment("a.png", "", PNG)])
+    inbound = services.mail_receive(raw=b"From: a@example.com\r\nSubject: Hi\r\n\r\nHello", transport="pipe")
     path = path.replace(T, str(ticket.pk)).replace(K, ticket.tracking_token)
+    path = path.replace(A, str(attachment.pk)).replace(M, str(inbound.pk))
     web, api = clients[role]
     if path.startswith("/api/") and path not in ("/api/schema/", "/api/docs/", "/api/session/"):
         response = getattr(api, method.lower())(path, body, format="json")
@@ -103,6 +120,8 @@ def test_permission_table(clients, role, method, path, body, expected):
         response = web.post(path, body)
     else:
         response = web.generic(method, path)
+    if response.streaming:
+        b"".join(response.streaming_content)  # read to the end: the test client then closes the file
     assert response.status_code == expected[ROLES.index(role)], (role, method, path, response.status_code)
 
 

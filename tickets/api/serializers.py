@@ -1,4 +1,5 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tickets import selectors
@@ -24,6 +25,23 @@ def _text(**kwargs) -> serializers.CharField:
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    """A file on a ticket: its sanitised name, size and type (read from its bytes), and where to download it (the
+    staff URL, or the tracking link's own for its holder)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes.")
+    content_type = serializers.CharField(help_text="From the file's bytes; application/octet-stream when unknown.")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        token = self.context.get("token")
+        path = f"/api/track/{token}/attachments/{attachment.pk}/" if token else f"/api/attachments/{attachment.pk}/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -52,6 +70,21 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def get_sla_state(self, ticket: Ticket) -> str | None:
         return sla_state(ticket, self.context.get("now") or timezone.now())
+
+
+class TicketDetailSerializer(TicketSerializer):
+    """One ticket (GET, PATCH): as in the list, plus the files sent with its request. The list leaves them out."""
+
+    attachments = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "attachments"]
+        read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, ticket: Ticket) -> list:
+        own = ticket.attachments.filter(message__isnull=True)
+        return AttachmentSerializer(own, many=True, context=self.context).data
 
 
 class SubmittedTicketSerializer(serializers.ModelSerializer):
@@ -143,6 +176,7 @@ class MessageSerializer(serializers.Serializer):
     author = UserRefSerializer(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     email_status = serializers.SerializerMethodField(help_text="queued, sent or failed; null when nothing is sent.")
+    attachments = AttachmentSerializer(many=True, read_only=True, source="attachments.all")
     email_error = serializers.SerializerMethodField()
 
     def _email(self, message):
@@ -172,6 +206,7 @@ class PublicMessageSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[MessageKind.REPLY, MessageKind.CUSTOMER])
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
+    attachments = AttachmentSerializer(many=True, source="attachments.all")
 
 
 class TrackedTicketSerializer(serializers.Serializer):
@@ -181,6 +216,7 @@ class TrackedTicketSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     created_at = serializers.DateTimeField()
     messages = PublicMessageSerializer(many=True, help_text="One page, oldest first; page 1 holds the newest.")
+    attachments = AttachmentSerializer(many=True, help_text="The files sent with the request itself.")
     page = serializers.IntegerField(help_text="This page of the conversation (1 = the newest messages).")
     pages = serializers.IntegerField(help_text="How many pages the conversation has; ?page=N reads an older one.")
     messages_total = serializers.IntegerField()

@@ -47,8 +47,9 @@ class TrackedTicketView(_TrackView):
             "page": thread.page,
             "pages": thread.pages,
             "messages_total": thread.total,
+            "attachments": ticket.attachments.filter(message__isnull=True),
         }
-        return Response(TrackedTicketSerializer(body).data)
+        return Response(TrackedTicketSerializer(body, context={"request": request, "token": token}).data)
 
 
 class TrackedMessageView(_TrackView):

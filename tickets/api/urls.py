@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from tickets.api.attachments import AttachmentView, TrackedAttachmentView
+from tickets.api.inbound import mailgun_inbound
 from tickets.api.meta import MetaView
 from tickets.api.staff import AgentListView, CannedResponseListView
 from tickets.api.track import TrackedMessageView, TrackedTicketView
@@ -19,4 +21,8 @@ urlpatterns = [
     path("canned-responses/", CannedResponseListView.as_view(), name="canned-responses"),
     path(TRACK, TrackedTicketView.as_view(), name="track"),
     path(f"{TRACK}messages/", TrackedMessageView.as_view(), name="track-messages"),
+    path(f"{TRACK}attachments/<int:pk>/", TrackedAttachmentView.as_view(), name="track-attachment"),
+    path("attachments/<int:pk>/", AttachmentView.as_view(), name="attachment"),
+    # Mailgun's route "forward()" to .../inbound/ (parsed) or .../inbound_mime/ (raw MIME, preferred).
+    re_path(r"^email/mailgun/inbound(_mime)?/$", mailgun_inbound, name="email-inbound-mailgun"),
 ]

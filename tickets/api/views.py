@@ -22,6 +22,7 @@ from tickets.api.serializers import (
     StatsSerializer,
     SubmittedTicketSerializer,
     TicketCreateSerializer,
+    TicketDetailSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
 )
@@ -106,13 +107,14 @@ class TicketViewSet(
         output = TicketSerializer if staff else SubmittedTicketSerializer
         return Response(output(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={200: TicketDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
         ticket = self.get_object()
-        return _with_etag(Response(TicketSerializer(ticket).data), ticket)
+        return _with_etag(Response(TicketDetailSerializer(ticket, context={"request": request}).data), ticket)
 
     @extend_schema(
         request=TicketUpdateSerializer,
-        responses={200: TicketSerializer, 412: OpenApiResponse(description="If-Match did not match the ETag")},
+        responses={200: TicketDetailSerializer, 412: OpenApiResponse(description="If-Match did not match the ETag")},
         parameters=[
             OpenApiParameter(
                 "If-Match",
@@ -132,7 +134,7 @@ class TicketViewSet(
             actor=request.user,
             expected_version=if_match.strip().removeprefix("W/").strip('"') if if_match else None,
         )
-        return _with_etag(Response(TicketSerializer(ticket).data), ticket)
+        return _with_etag(Response(TicketDetailSerializer(ticket, context={"request": request}).data), ticket)
 
     @extend_schema(responses={200: StatsSerializer})
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
@@ -165,7 +167,7 @@ class TicketViewSet(
         ticket = self.get_object()
         if request.method == "GET":
             thread = selectors.ticket_thread_page(ticket, public=False, page=thread_page_number(request))
-            response = Response(MessageSerializer(thread.messages, many=True).data)
+            response = Response(MessageSerializer(thread.messages, many=True, context={"request": request}).data)
             thread_headers(response, request, thread)
             return response
         serializer = MessageCreateSerializer(data=request.data)

@@ -4,6 +4,7 @@ from tickets.models.audit import AuditAction, AuditEntry
 from tickets.models.counts import RateCounter, TicketCount
 from tickets.models.events import EventField, TicketEvent
 from tickets.models.imports import ImportJob, ImportState
+from tickets.models.mail import Attachment, InboundEmail, InboundState, Transport
 from tickets.models.messages import PUBLIC_KINDS, CannedResponse, EmailStatus, MessageKind, TicketEmail, TicketMessage
 from tickets.models.sla import SLAPolicy
 from tickets.models.tickets import (
@@ -30,6 +31,7 @@ __all__ = [
     "PUBLIC_KINDS",
     "TICKET_FIELDS",
     "TITLE_MAX_LENGTH",
+    "Attachment",
     "AuditAction",
     "AuditEntry",
     "CannedResponse",
@@ -38,6 +40,8 @@ __all__ = [
     "MessageKind",
     "EventField",
     "ImportJob",
+    "InboundEmail",
+    "InboundState",
     "ImportState",
     "Priority",
     "RateCounter",
@@ -48,5 +52,6 @@ __all__ = [
     "TicketEmail",
     "TicketEvent",
     "TicketMessage",
+    "Transport",
     "ai_unsure",
 ]

@@ -2,6 +2,7 @@
 ``selectors.ticket_list(...)``. Nothing here writes (that is tickets/services/)."""
 
 from tickets.selectors.canned import ReplySuggestion, canned_for, canned_ranked, reply_suggest
+from tickets.selectors.mail import mail_thread
 from tickets.selectors.sla import sla_targets
 from tickets.selectors.stats import (
     ai_agreement_by_category,
@@ -40,6 +41,7 @@ __all__ = [
     "canned_ranked",
     "capped_count",
     "confirmed_training_rows",
+    "mail_thread",
     "median_resolution_time",
     "open_backlog_by_age",
     "open_by_assignee",

@@ -61,7 +61,9 @@ def ticket_thread_page(ticket: Ticket, *, public: bool, page: int = 1) -> Thread
     total = messages.count()
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
-    newest_first = messages.select_related("author", "email").order_by("-created_at", "-id")
+    newest_first = (
+        messages.select_related("author", "email").prefetch_related("attachments").order_by("-created_at", "-id")
+    )
     chunk = list(newest_first[(page - 1) * size : page * size])
     return ThreadPage(messages=chunk[::-1], page=page, pages=pages, total=total)
 

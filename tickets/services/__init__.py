@@ -13,6 +13,7 @@ from tickets.services.imports import (
     import_job_mark_writing,
     import_job_progress,
 )
+from tickets.services.mail import attachments_add, mail_receive, mail_retry
 from tickets.services.messages import TooManyWaiting, message_add
 from tickets.services.sla import sla_backfill, sla_refresh
 from tickets.services.throttle import rate_counter_allows, rate_counter_hit
@@ -33,6 +34,7 @@ __all__ = [
     "UPDATABLE_FIELDS",
     "StaleTicket",
     "TooManyWaiting",
+    "attachments_add",
     "audit_import",
     "audit_record",
     "canned_add_starters",
@@ -42,6 +44,8 @@ __all__ = [
     "import_job_finish",
     "import_job_progress",
     "import_job_mark_writing",
+    "mail_receive",
+    "mail_retry",
     "message_add",
     "rate_counter_allows",
     "rate_counter_hit",

@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from tickets.mail.addresses import reply_address
 from tickets.models import Ticket, TicketEmail, TicketMessage
 from tickets.rules.tracking import tracking_token, tracking_url
 from tickets.services.throttle import rate_counter_allows
@@ -25,7 +26,8 @@ EMAIL_RETRY_FIRST_S = 30  # then doubled each time: 30 s, 1 min, 2 min, 4 min
 
 def _link_lines(ticket: Ticket) -> str:
     token = tracking_token(ticket)
-    return f"Read the whole conversation and answer here:\n{tracking_url(token)}\n\n" if token else ""
+    online = f"Or read the whole conversation and answer here:\n{tracking_url(token)}\n" if token else ""
+    return f"To answer, reply to this email.\n{online}\n"
 
 
 def email_queue(*, ticket: Ticket, subject: str, body: str, message: TicketMessage | None = None) -> TicketEmail:
@@ -107,8 +109,17 @@ def email_send(*, email_id: int) -> TicketEmail:
     if earlier:
         # Mail clients put every email about one ticket in one thread.
         headers |= {"In-Reply-To": earlier[-1], "References": " ".join(earlier)}
+    if email.message_id is None:
+        # A confirmation, a resolution notice, a new link: no person wrote it, so no auto-responder answers it.
+        headers["Auto-Submitted"] = "auto-generated"
+    reply_to = reply_address(email.ticket_id)
     message = EmailMessage(
-        subject=email.subject, body=email.body, to=[email.to], headers=headers, from_email=settings.DEFAULT_FROM_EMAIL
+        subject=email.subject,
+        body=email.body,
+        to=[email.to],
+        headers=headers,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        reply_to=[reply_to] if reply_to else None,
     )
     email.attempts += 1
     try:
@@ -130,7 +141,8 @@ def email_send(*, email_id: int) -> TicketEmail:
 def confirmation_body(ticket: Ticket, token: str) -> str:
     return (
         f"Hello,\n\nwe received your request (ticket #{ticket.pk}) and will answer as soon as we can.\n\n"
-        f"Follow it, read our replies and answer here:\n{tracking_url(token)}\n\n"
+        "To add something, reply to this email. To follow it and read our replies online:\n"
+        f"{tracking_url(token)}\n\n"
         "Keep this link to yourself: anyone who has it can read the conversation.\n\n"
         "If you did not write to us, ignore this email: nothing more will be sent unless you answer.\n\n"
         "-- The support team\n"

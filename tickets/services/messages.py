@@ -32,13 +32,16 @@ def _waiting_customer_messages(ticket: Ticket, limit: int) -> int:
 
 
 @transaction.atomic
-def message_add(*, ticket: Ticket, kind: str, body: str, author: AbstractBaseUser | None = None) -> TicketMessage:
+def message_add(
+    *, ticket: Ticket, kind: str, body: str, author: AbstractBaseUser | None = None, waiting_cap: bool = True
+) -> TicketMessage:
     """Append one message to a ticket's thread.
 
     A reply is emailed to the submitter (when there is an address) and sets the first-response time once; a
     note stays on the staff side, never shown or sent to the submitter; a customer message (``author`` None)
     flags the ticket "customer replied" and opens a resolved or closed ticket again, in the history; past
-    ``CUSTOMER_MESSAGES_WAITING_MAX`` of them unanswered, the next raises ``TooManyWaiting`` and nothing is stored.
+    ``CUSTOMER_MESSAGES_WAITING_MAX`` of them unanswered, the next raises ``TooManyWaiting`` and nothing is stored
+    (``waiting_cap=False``: an emailed answer, which is always kept; its sender's mail is limited at the door).
     """
     kind = MessageKind(kind) if kind in MessageKind.values else kind
     if kind in STAFF_KINDS and not getattr(author, "is_staff", False):
@@ -51,7 +54,7 @@ def message_add(*, ticket: Ticket, kind: str, body: str, author: AbstractBaseUse
     message.full_clean(exclude=["ticket", "author"])
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)  # also orders concurrent customer messages
     limit = settings.CUSTOMER_MESSAGES_WAITING_MAX
-    if kind == MessageKind.CUSTOMER and _waiting_customer_messages(locked, limit) >= limit:
+    if waiting_cap and kind == MessageKind.CUSTOMER and _waiting_customer_messages(locked, limit) >= limit:
         raise TooManyWaiting(limit)
     message.ticket = locked
     message.save()

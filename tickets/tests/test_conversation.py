@@ -158,7 +158,8 @@ class TestTrackingLink:
         assert page.status_code == 200
         body = page.json()
         assert set(body) == {
-            "id", "title", "description", "status", "created_at", "messages", "page", "pages", "messages_total"
+            "id", "title", "description", "status", "created_at", "messages", "page", "pages", "messages_total",
+            "attachments",
         }  # fmt: skip
         assert [(m["kind"], m["body"]) for m in body["messages"]] == [("reply", "Please update your client.")]
         assert "Internal" not in page.content.decode() and "agent" not in page.content.decode()
