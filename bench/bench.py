@@ -25,6 +25,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PEER_HARNESS = ROOT.parent / "shared" / "peers" / "django-helpdesk"
 sys.path.insert(0, str(ROOT))
+from mail_in import measure_mail_in  # noqa: E402  (bench/mail_in.py)
 from report import budget_ratio, medians_by_name, write_report  # noqa: E402  (bench/report.py, beside this script)
 from throughput import CREATED_PREFIX, measure_create, measure_export, summary  # noqa: E402  (bench/throughput.py)
 
@@ -81,6 +82,7 @@ CASES = [
     ("admin changelist, mine", "GET", "/admin/tickets/ticket/?assignee=me", Ratio(3, LIST), "session"),
     ("admin changelist, SLA breached", "GET", "/admin/tickets/ticket/?sla=breached", Ratio(3, LIST), "session"),
     ("admin change page (thread)", "GET", "/admin/tickets/ticket/{ticket}/change/", Ratio(50), "session"),
+    ("attachment download (100 KB)", "GET", "/api/attachments/{attachment}/", Ratio(10), "token"),
     ("admin Excel export, a rare word's tickets", "GET", "/admin/tickets/ticket/export-xlsx/?q=kaleidoscope",
      Ratio(80), "session"),
     ("admin: your background jobs", "GET", "/admin/tickets/ticket/jobs/", Ratio(50), "session"),
@@ -140,6 +142,7 @@ def main():
             return
         results.append(measure_create(base, args.creates, args.clients, url, server.pid))
         results.append(measure_export(client, server.pid, url))
+        results.append(measure_mail_in(manage, env))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -258,12 +261,17 @@ def prepare_work(env) -> dict[str, int]:
     script = (
         "from tickets import services; from tickets.models import Ticket, TicketMessage;"
         "services.canned_add_starters();"
+        "from tickets.mail.parse import ParsedAttachment; from tickets.models import Attachment;"
+        "newest = TicketMessage.objects.order_by('-ticket_id').first();"
+        "file = Attachment.objects.filter(ticket_id=newest.ticket_id).first() or services.attachments_add("
+        "ticket=newest.ticket, message=newest, files=[ParsedAttachment('report.pdf', '', b'%PDF' + bytes(102396))]"
+        ")[0][0];"
         f"lone = Ticket.objects.filter(title={LONE_TITLE!r}).first() or services.ticket_create("
         f"title={LONE_TITLE!r}, description='Since the update.', category='general', priority='low');"
-        "print(TicketMessage.objects.order_by('-ticket_id').values_list('ticket_id', flat=True).first(), lone.pk)"
+        "print(newest.ticket_id, lone.pk, file.pk)"
     )
-    ticket, lone = manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1].split()
-    return {"{ticket}": int(ticket), "{lone}": int(lone)}
+    ticket, lone, attachment = manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1].split()
+    return {"{ticket}": int(ticket), "{lone}": int(lone), "{attachment}": int(attachment)}
 
 
 def with_ticket(cases, ids: dict[str, int]) -> list:

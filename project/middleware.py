@@ -1,3 +1,4 @@
+import re
 import time
 
 from csp.middleware import CSPMiddleware
@@ -36,6 +37,9 @@ class ServerTimingMiddleware:
         return response
 
 
+UPLOAD_PATH = re.compile(r"^/api/track/[^/]+/messages/$")
+
+
 class ApiBodySizeLimitMiddleware:
     """Refuse oversized API request bodies up front with a 413, before anything reads them.
 
@@ -46,15 +50,23 @@ class ApiBodySizeLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @staticmethod
+    def limit(path: str) -> int:
+        """A provider's inbound email webhook carries whole messages (the email limit); a customer's message may
+        carry files (the upload limits); anything else is small JSON."""
+        if path.startswith("/api/email/"):
+            return settings.EMAIL_MAX_BYTES + 1024 * 1024
+        if UPLOAD_PATH.match(path):
+            return settings.API_MAX_BODY_BYTES + settings.ATTACHMENTS_MAX * settings.ATTACHMENT_MAX_BYTES
+        return settings.API_MAX_BODY_BYTES
+
     def __call__(self, request):
         if request.path.startswith("/api/"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 return JsonResponse({"detail": "Invalid Content-Length header."}, status=400)
-            # A provider's inbound email webhook carries whole messages: the email limit applies there.
-            email_in = request.path.startswith("/api/email/")
-            limit = settings.EMAIL_MAX_BYTES + 1024 * 1024 if email_in else settings.API_MAX_BODY_BYTES
+            limit = self.limit(request.path)
             if length > limit:
                 limit_kb = limit // 1024
                 return JsonResponse({"detail": f"Request body is too large (limit {limit_kb} KiB)."}, status=413)

@@ -9,7 +9,7 @@ import json
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 ACCEPTED_CHARSETS = frozenset({"", "utf-8", "utf8"})
 
@@ -44,3 +44,12 @@ def _charset(media_type: str) -> str:
 def _reject_constant(name: str):
     # NaN and Infinity are not JSON; Python accepts them by default.
     raise ValueError(f"{name} is not valid JSON")
+
+
+class SafeMultiPartParser(MultiPartParser):
+    """Form uploads (files on a customer's message): like JSON, no charset but UTF-8 is ever handed to a codec."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        if _charset(media_type or "") not in ACCEPTED_CHARSETS:
+            raise UnsupportedMediaType(media_type, detail="Form uploads must be UTF-8 (charset=utf-8 or none).")
+        return super().parse(stream, media_type, parser_context)

@@ -42,7 +42,8 @@ function toError(status, data) {
   return new ApiError(status, message, fields);
 }
 
-async function request(path, { method = "GET", body, query, signal, headers: extraHeaders } = {}) {
+// `form` (a FormData, for files) is sent as multipart/form-data, its boundary set by the browser; `body` as JSON.
+async function request(path, { method = "GET", body, form, query, signal, headers: extraHeaders } = {}) {
   const url = new URL(`${BASE}${path}`, window.location.origin);
   for (const [key, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
@@ -56,7 +57,7 @@ async function request(path, { method = "GET", body, query, signal, headers: ext
     response = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
       credentials: "same-origin",
       signal,
     });
@@ -88,8 +89,14 @@ export const api = {
   // page 1 holds the newest messages; older pages follow.
   track: (token, signal, page = 1) =>
     request(`/api/track/${encodeURIComponent(token)}/`, { query: page > 1 ? { page } : {}, signal }),
-  trackReply: (token, body) =>
-    request(`/api/track/${encodeURIComponent(token)}/messages/`, { method: "POST", body: { body } }),
+  trackReply: (token, body, files = []) => {
+    const path = `/api/track/${encodeURIComponent(token)}/messages/`;
+    if (!files.length) return request(path, { method: "POST", body: { body } });
+    const form = new FormData();
+    form.append("body", body);
+    for (const file of files) form.append("attachments", file);
+    return request(path, { method: "POST", form });
+  },
   session: () => request("/api/session/"),
   login: (username, password) => request("/api/session/login/", { method: "POST", body: { username, password } }),
   logout: () => request("/api/session/logout/", { method: "POST", body: {} }),

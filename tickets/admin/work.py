@@ -1,6 +1,7 @@
 """Working a ticket in the admin: who owns it (one-click "Assign to me", bulk assignment, filters) and its
 conversation (the thread on the change page, with a box for a reply or an internal note)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,9 @@ from unfold.decorators import action, display
 from tickets import selectors, services
 from tickets.admin.navigation import back_to
 from tickets.admin.rows import row_url
+from tickets.mail.parse import ParsedAttachment
 from tickets.models import MessageKind, Status, Ticket
+from tickets.rules.files import upload_problems
 from tickets.rules.sla import LABELS as SLA_LABELS
 from tickets.rules.sla import sla_state
 
@@ -112,8 +115,15 @@ class TicketWorkMixin:
         if kind not in (MessageKind.REPLY, MessageKind.NOTE):
             self.message_user(request, "Choose a reply or a note.", messages.ERROR)
             return HttpResponseRedirect(change_page)
+        uploads = request.FILES.getlist("attachments")
+        if problems := upload_problems([(upload.name, upload.size) for upload in uploads]):
+            self.message_user(request, "Nothing was added: " + " ".join(problems), messages.ERROR)
+            return HttpResponseRedirect(change_page)
+        files = [ParsedAttachment(upload.name, upload.content_type or "", upload.read()) for upload in uploads]
         try:
-            services.message_add(ticket=ticket, kind=kind, body=request.POST.get("body", ""), author=request.user)
+            services.message_add(
+                ticket=ticket, kind=kind, body=request.POST.get("body", ""), author=request.user, files=files
+            )
         except ValidationError as error:
             texts = [m for ms in getattr(error, "message_dict", {"body": error.messages}).values() for m in ms]
             self.message_user(request, "Nothing was added: " + " ".join(texts), messages.ERROR)
@@ -142,6 +152,11 @@ class TicketWorkMixin:
         page = request.GET.get("thread_page", "1")
         thread = selectors.ticket_thread_page(ticket, public=False, page=int(page) if page.isdigit() else 1)
         return {
+            "request_files": ticket.attachments.filter(message__isnull=True),
+            "upload_limits": {
+                "count": settings.ATTACHMENTS_MAX,
+                "megabytes": settings.ATTACHMENT_MAX_BYTES // 1_048_576,
+            },
             "thread": thread.messages,
             "thread_page": thread,
             "thread_ticket": ticket,

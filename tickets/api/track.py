@@ -7,15 +7,19 @@ a guesser nothing. Requests are throttled per address.
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from project.parsers import SafeJSONParser, SafeMultiPartParser
 from tickets import selectors, services
 from tickets.api.pagination import THREAD_PAGE, thread_page_number
 from tickets.api.serializers import CustomerMessageCreateSerializer, PublicMessageSerializer, TrackedTicketSerializer
 from tickets.api.throttles import TicketTrackThrottle
+from tickets.mail.parse import ParsedAttachment
 from tickets.models import MessageKind
+from tickets.rules.files import upload_problems
 
 NOT_FOUND = OpenApiResponse(description="No ticket for this link (or it expired).")
 
@@ -53,6 +57,10 @@ class TrackedTicketView(_TrackView):
 
 
 class TrackedMessageView(_TrackView):
+    """JSON ``{"body"}``, or a form upload with ``body`` and up to ATTACHMENTS_MAX ``attachments`` files."""
+
+    parser_classes = [SafeJSONParser, SafeMultiPartParser]
+
     @extend_schema(
         request=CustomerMessageCreateSerializer,
         responses={
@@ -65,5 +73,14 @@ class TrackedMessageView(_TrackView):
         ticket = self.ticket(token)
         serializer = CustomerMessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        message = services.message_add(ticket=ticket, kind=MessageKind.CUSTOMER, body=serializer.validated_data["body"])
-        return Response(PublicMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        uploads = request.FILES.getlist("attachments")
+        if problems := upload_problems([(upload.name, upload.size) for upload in uploads]):
+            raise ValidationError({"attachments": problems})
+        message = services.message_add(
+            ticket=ticket,
+            kind=MessageKind.CUSTOMER,
+            body=serializer.validated_data["body"],
+            files=[ParsedAttachment(u.name, u.content_type or "", u.read()) for u in uploads],
+        )
+        context = {"request": request, "token": token}
+        return Response(PublicMessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED)

@@ -122,6 +122,10 @@ def email_send(*, email_id: int) -> TicketEmail:
         reply_to=[reply_to] if reply_to else None,
     )
     email.attempts += 1
+    if email.message_id is not None:
+        for attachment in email.message.attachments.all():  # a reply's files go as real attachments
+            with attachment.file.open("rb") as data:
+                message.attach(attachment.name, data.read(), attachment.content_type)
     try:
         with get_connection(timeout=settings.EMAIL_TIMEOUT) as connection:
             connection.send_messages([message])

@@ -10,7 +10,6 @@ ticket (classified, SLA clock started, confirmed) or the next customer message o
 
 import hashlib
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,18 +19,17 @@ from tickets import selectors
 from tickets.classifier import classify
 from tickets.mail.addresses import own_addresses
 from tickets.mail.loops import automatic_reason
-from tickets.mail.parse import ParsedAttachment, ParsedMail, Unreadable, parse, safe_name
+from tickets.mail.parse import ParsedMail, Unreadable, parse
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
-    Attachment,
     InboundEmail,
     InboundState,
     MessageKind,
     Ticket,
     TicketEmail,
-    TicketMessage,
 )
+from tickets.services.attachments import attachments_add
 from tickets.services.messages import message_add
 from tickets.services.tickets import ticket_create
 
@@ -98,32 +96,6 @@ def _store(raw, transport, key, mail: ParsedMail, ticket: Ticket | None, how: st
         inbound.ticket, inbound.message, inbound.reason = ticket, message, "; ".join(left_out)
         inbound.save(update_fields=["ticket", "message", "reason", "created_ticket"])
     return inbound
-
-
-def attachments_add(
-    *, ticket: Ticket, message: TicketMessage | None, files: list[ParsedAttachment]
-) -> tuple[list[Attachment], list[str]]:
-    """Store a message's files privately under random names, within ATTACHMENTS_MAX and ATTACHMENT_MAX_BYTES;
-    returns (the files stored, what was left out and why, in words). The type kept is the one the bytes show
-    (else a generic one)."""
-    stored, left_out = [], []
-    for number, item in enumerate(files, start=1):
-        if number > settings.ATTACHMENTS_MAX:
-            left_out.append(
-                f"{len(files) - settings.ATTACHMENTS_MAX} file(s) past the first {settings.ATTACHMENTS_MAX}"
-            )
-            break
-        if len(item.data) > settings.ATTACHMENT_MAX_BYTES:
-            left_out.append(f"{item.name}: {len(item.data):,} bytes, over {settings.ATTACHMENT_MAX_BYTES:,}")
-            continue
-        kind = filetype.guess_mime(item.data) or "application/octet-stream"
-        attachment = Attachment(
-            ticket=ticket, message=message, name=safe_name(item.name, kind), content_type=kind, size=len(item.data)
-        )
-        attachment.file.save("attachment", ContentFile(item.data), save=False)
-        attachment.save()
-        stored.append(attachment)
-    return stored, left_out
 
 
 def _keep(raw, transport, *, key: str, state: str, reason: str, mail: ParsedMail | None = None) -> InboundEmail:

@@ -1,12 +1,17 @@
 """The conversation: staff replies (emailed to the submitter), internal notes, and the submitter's messages."""
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from tickets.mail.parse import ParsedAttachment
 from tickets.models import DONE_STATUSES, MessageKind, Status, Ticket, TicketMessage
+from tickets.rules.files import upload_problems
 from tickets.rules.sla import SLA_FIELDS
+from tickets.services.attachments import attachments_add
 from tickets.services.email import email_queue, reply_body
 from tickets.services.sla import sla_refresh
 from tickets.services.tickets import ticket_update
@@ -33,7 +38,13 @@ def _waiting_customer_messages(ticket: Ticket, limit: int) -> int:
 
 @transaction.atomic
 def message_add(
-    *, ticket: Ticket, kind: str, body: str, author: AbstractBaseUser | None = None, waiting_cap: bool = True
+    *,
+    ticket: Ticket,
+    kind: str,
+    body: str,
+    author: AbstractBaseUser | None = None,
+    waiting_cap: bool = True,
+    files: Sequence[ParsedAttachment] = (),
 ) -> TicketMessage:
     """Append one message to a ticket's thread.
 
@@ -42,6 +53,7 @@ def message_add(
     flags the ticket "customer replied" and opens a resolved or closed ticket again, in the history; past
     ``CUSTOMER_MESSAGES_WAITING_MAX`` of them unanswered, the next raises ``TooManyWaiting`` and nothing is stored
     (``waiting_cap=False``: an emailed answer, which is always kept; its sender's mail is limited at the door).
+    ``files`` are stored with the message (and sent with a reply); past the upload limits nothing is stored.
     """
     kind = MessageKind(kind) if kind in MessageKind.values else kind
     if kind in STAFF_KINDS and not getattr(author, "is_staff", False):
@@ -52,12 +64,15 @@ def message_add(
         body = body.replace("\r\n", "\n").strip()  # browsers post CRLF; emails and the thread use one newline
     message = TicketMessage(ticket=ticket, kind=kind, body=body, author=author)
     message.full_clean(exclude=["ticket", "author"])
+    if problems := upload_problems([(f.name, len(f.data)) for f in files]):
+        raise ValidationError({"attachments": problems})
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)  # also orders concurrent customer messages
     limit = settings.CUSTOMER_MESSAGES_WAITING_MAX
     if waiting_cap and kind == MessageKind.CUSTOMER and _waiting_customer_messages(locked, limit) >= limit:
         raise TooManyWaiting(limit)
     message.ticket = locked
     message.save()
+    attachments_add(ticket=locked, message=message, files=list(files))
 
     changes = []
     if kind == MessageKind.REPLY:

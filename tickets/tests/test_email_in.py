@@ -475,3 +475,82 @@ class TestMailgunWebhook:
         mail_settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": self.KEY}
         assert self.post(client, b"\x01\x02 not an email at all").status_code == 200
         assert InboundEmail.objects.get().state in ("unreadable", "ignored")
+
+
+class TestFilesFromPeople:
+    PNG = (MAIL / "new-request.eml").read_bytes()  # any bytes do; the type is read from them
+
+    def test_an_agents_reply_carries_its_files_as_real_email_attachments(
+        self, client, agent, smtp, mail_settings, django_capture_on_commit_callbacks
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        ticket = TicketFactory(submitter_email="ann@example.com")
+        client.force_login(agent)
+        upload = SimpleUploadedFile("fix steps.pdf", b"%PDF-1.4 the steps", content_type="application/pdf")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("admin:tickets_ticket_add_message", args=[ticket.pk]),
+                {"kind": "reply", "body": "The steps are attached.", "attachments": [upload]},
+            )
+        assert response.status_code == 302
+        (stored,) = Attachment.objects.filter(message__kind="reply")
+        assert (stored.name, stored.content_type) == ("fix steps.pdf", "application/pdf")
+        (mail,) = smtp.received
+        (part,) = list(mail.iter_attachments())
+        assert (part.get_filename(), part.get_content()) == ("fix steps.pdf", b"%PDF-1.4 the steps")
+        page = client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
+        assert f'href="/api/attachments/{stored.pk}/"' in page and "fix steps.pdf" in page
+
+    def test_too_many_or_too_large_files_are_refused_with_the_reason_and_nothing_is_stored(
+        self, client, agent, settings
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+        from rest_framework.test import APIClient
+
+        settings.ATTACHMENTS_MAX, settings.ATTACHMENT_MAX_BYTES = 2, 1_048_576
+        ticket = services.ticket_create(title="VPN", description="It drops.", tracking=True)
+        big = SimpleUploadedFile("huge.bin", b"x" * 1_100_000)
+        client.force_login(agent)
+        response = client.post(
+            reverse("admin:tickets_ticket_add_message", args=[ticket.pk]),
+            {"kind": "reply", "body": "Here.", "attachments": [big]},
+            follow=True,
+        )
+        assert "huge.bin is 1.0 MB; a file may be at most 1 MB." in response.content.decode()
+        three = [SimpleUploadedFile(f"{i}.txt", b"x") for i in range(3)]
+        refused = APIClient().post(
+            f"/api/track/{ticket.tracking_token}/messages/", {"body": "Files", "attachments": three}, format="multipart"
+        )
+        assert refused.status_code == 400 and "at most 2 files" in refused.json()["attachments"][0]
+        assert not TicketMessage.objects.exists() and not Attachment.objects.exists()
+
+    def test_a_customer_answers_with_a_file_through_the_tracking_page(self, mail_settings):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from rest_framework.test import APIClient
+
+        ticket = services.ticket_create(title="VPN", description="It drops.", tracking=True)
+        shot = SimpleUploadedFile("screen.png", bytes.fromhex("89504e470d0a1a0a") + b"rest", content_type="image/png")
+        response = APIClient().post(
+            f"/api/track/{ticket.tracking_token}/messages/",
+            {"body": "See the screen", "attachments": [shot]},
+            format="multipart",
+        )
+        assert response.status_code == 201
+        (file,) = response.json()["attachments"]
+        assert (file["name"], file["content_type"]) == ("screen.png", "image/png")
+        assert file["url"].endswith(f"/api/track/{ticket.tracking_token}/attachments/{file['id']}/")
+
+    def test_a_form_upload_in_another_charset_is_refused(self):
+        from rest_framework.test import APIClient
+
+        ticket = services.ticket_create(title="VPN", description="It drops.", tracking=True)
+        response = APIClient().generic(
+            "POST",
+            f"/api/track/{ticket.tracking_token}/messages/",
+            b'--b\r\nContent-Disposition: form-data; name="body"\r\n\r\nx\r\n--b--\r\n',
+            content_type="multipart/form-data; boundary=b; charset=zlib_codec",
+        )
+        assert response.status_code == 415 and not TicketMessage.objects.exists()

@@ -70,6 +70,28 @@ describe("TrackPage", () => {
     );
   });
 
+  it("sends chosen files with the answer, and lists each message's files as downloads", async () => {
+    const file = { id: 3, name: "log.txt", size: 2048, content_type: "text/plain", url: "/api/track/x/attachments/3/" };
+    let messages = [];
+    const calls = fakeFetch({
+      [`GET /api/track/${TOKEN}/`]: () => [200, ticket(messages)],
+      [`POST /api/track/${TOKEN}/messages/`]: ({ body }) => {
+        messages = [{ kind: "customer", body: body.body[0], created_at: "2026-11-27T12:00:00Z", attachments: [file] }];
+        return [201, messages[0]];
+      },
+    });
+    renderWithMeta(<TrackPage token={TOKEN} />);
+    await userEvent.type(await screen.findByLabelText("Your answer"), "Here is the log");
+    await userEvent.upload(screen.getByLabelText("Attach files (optional)"), new File(["boom"], "log.txt", { type: "text/plain" }));
+    await userEvent.click(screen.getByRole("button", { name: "Send" }));
+    const link = await screen.findByRole("link", { name: "log.txt" });
+    expect(link).toHaveAttribute("href", file.url);
+    expect(link).toHaveAttribute("download");
+    const sent = calls.find((c) => c.method === "POST").body;
+    expect(sent.body).toEqual(["Here is the log"]);
+    expect(sent.attachments.map((f) => f.name)).toEqual(["log.txt"]);
+  });
+
   it("says plainly when a link opens nothing", async () => {
     fakeFetch({});
     renderWithMeta(<TrackPage token="nope" />);

@@ -9,7 +9,12 @@ export function fakeFetch(routes) {
   const fetch = vi.fn(async (url, options = {}) => {
     const parsed = new URL(url);
     const method = options.method || "GET";
-    const body = options.body ? JSON.parse(options.body) : undefined;
+    const body =
+      options.body instanceof FormData
+        ? Object.fromEntries([...new Set(options.body.keys())].map((key) => [key, options.body.getAll(key)]))
+        : options.body
+          ? JSON.parse(options.body)
+          : undefined;
     calls.push({ method, path: parsed.pathname, query: Object.fromEntries(parsed.searchParams), body, headers: options.headers });
     const handler = routes[`${method} ${parsed.pathname}`];
     if (!handler) return new Response(JSON.stringify({ detail: "Not found." }), { status: 404 });

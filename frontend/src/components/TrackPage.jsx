@@ -2,6 +2,7 @@ import { useState } from "react";
 import { api } from "../api.js";
 import { label, useMeta } from "../choices.js";
 import { useApi } from "../hooks/useApi.js";
+import { Files } from "./Files.jsx";
 
 const WHO = { reply: "Support", customer: "You" };
 
@@ -12,6 +13,7 @@ export function TrackPage({ token }) {
   const [page, setPage] = useState(1);
   const { data: ticket, error: failure, reload } = useApi((signal) => api.track(token, signal, page), [token, page]);
   const [body, setBody] = useState("");
+  const [files, setFiles] = useState([]);
   const [sending, setSending] = useState(false);
   const [notice, setNotice] = useState("");
   const error = failure && (failure.status === 404 ? "This link does not open a ticket. It may have expired." : failure.message);
@@ -21,13 +23,15 @@ export function TrackPage({ token }) {
     setSending(true);
     setNotice("");
     try {
-      await api.trackReply(token, body);
+      await api.trackReply(token, body, files);
       setBody("");
+      setFiles([]);
+      event.target.reset();
       setNotice("Your message was sent. We will answer here and by email.");
       if (page === 1) reload();
       else setPage(1);
     } catch (err) {
-      setNotice(`Your message was not sent: ${err.fields.body || err.message}`);
+      setNotice(`Your message was not sent: ${err.fields.body || err.fields.attachments || err.message}`);
     } finally {
       setSending(false);
     }
@@ -50,6 +54,7 @@ export function TrackPage({ token }) {
         <time dateTime={ticket.created_at}>{new Date(ticket.created_at).toLocaleString()}</time>
       </p>
       <p className="description">{ticket.description}</p>
+      <Files files={ticket.attachments} />
       <form onSubmit={send}>
         <div className="field">
           <label htmlFor="track-reply">Your answer</label>
@@ -61,6 +66,10 @@ export function TrackPage({ token }) {
             onChange={(e) => setBody(e.target.value)}
             required
           />
+        </div>
+        <div className="field">
+          <label htmlFor="track-files">Attach files (optional)</label>
+          <input id="track-files" type="file" multiple onChange={(e) => setFiles([...e.target.files])} />
         </div>
         <button type="submit" disabled={sending || !body.trim()}>
           Send
@@ -92,6 +101,7 @@ export function TrackPage({ token }) {
               <time dateTime={message.created_at}>{new Date(message.created_at).toLocaleString()}</time>
             </p>
             <p className="message-body">{message.body}</p>
+            <Files files={message.attachments} />
           </li>
         ))}
       </ol>

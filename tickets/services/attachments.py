@@ -1,0 +1,34 @@
+"""Files on a ticket, stored privately under random names: from email, from the forms, on agents' replies."""
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from tickets.mail.parse import ParsedAttachment, safe_name
+from tickets.models import Attachment, Ticket, TicketMessage
+
+
+def attachments_add(
+    *, ticket: Ticket, message: TicketMessage | None, files: list[ParsedAttachment]
+) -> tuple[list[Attachment], list[str]]:
+    """Store a message's files privately under random names, within ATTACHMENTS_MAX and ATTACHMENT_MAX_BYTES;
+    returns (the files stored, what was left out and why, in words). The type kept is the one the bytes show
+    (else a generic one)."""
+    stored, left_out = [], []
+    for number, item in enumerate(files, start=1):
+        if number > settings.ATTACHMENTS_MAX:
+            left_out.append(
+                f"{len(files) - settings.ATTACHMENTS_MAX} file(s) past the first {settings.ATTACHMENTS_MAX}"
+            )
+            break
+        if len(item.data) > settings.ATTACHMENT_MAX_BYTES:
+            left_out.append(f"{item.name}: {len(item.data):,} bytes, over {settings.ATTACHMENT_MAX_BYTES:,}")
+            continue
+        kind = filetype.guess_mime(item.data) or "application/octet-stream"
+        attachment = Attachment(
+            ticket=ticket, message=message, name=safe_name(item.name, kind), content_type=kind, size=len(item.data)
+        )
+        attachment.file.save("attachment", ContentFile(item.data), save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored, left_out
