@@ -37,7 +37,7 @@ class ServerTimingMiddleware:
         return response
 
 
-UPLOAD_PATH = re.compile(r"^/api/track/[^/]+/messages/$")
+UPLOAD_PATH = re.compile(r"^/api/(tickets|track/[^/]+/messages)/$")  # a submission or a customer's message
 
 
 class ApiBodySizeLimitMiddleware:
@@ -51,13 +51,14 @@ class ApiBodySizeLimitMiddleware:
         self.get_response = get_response
 
     @staticmethod
-    def limit(path: str) -> int:
-        """A provider's inbound email webhook carries whole messages (the email limit); a customer's message may
-        carry files (the upload limits); anything else is small JSON."""
-        if path.startswith("/api/email/"):
+    def limit(request) -> int:
+        """A provider's inbound email webhook carries whole messages (the email limit); a submission or a
+        customer's message sent as a form upload may carry files (the upload limits); anything else, JSON
+        included on those paths, is small."""
+        if request.path.startswith("/api/email/"):
             return settings.EMAIL_MAX_BYTES + 1024 * 1024
-        if UPLOAD_PATH.match(path):
-            return settings.API_MAX_BODY_BYTES + settings.ATTACHMENTS_MAX * settings.ATTACHMENT_MAX_BYTES
+        if UPLOAD_PATH.match(request.path) and request.content_type == "multipart/form-data":
+            return settings.API_MAX_BODY_BYTES + settings.ATTACHMENTS_MAX_TOTAL_BYTES + 64 * 1024  # form overhead
         return settings.API_MAX_BODY_BYTES
 
     def __call__(self, request):
@@ -66,7 +67,7 @@ class ApiBodySizeLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 return JsonResponse({"detail": "Invalid Content-Length header."}, status=400)
-            limit = self.limit(request.path)
+            limit = self.limit(request)
             if length > limit:
                 limit_kb = limit // 1024
                 return JsonResponse({"detail": f"Request body is too large (limit {limit_kb} KiB)."}, status=413)

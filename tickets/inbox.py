@@ -7,6 +7,8 @@ mailbox: a PostgreSQL advisory lock on a connection of its own, released when th
 import hashlib
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -58,7 +60,7 @@ class PollResult:
 def poll(url: str | None = None, *, limit: int = FETCH_BATCH) -> PollResult:
     """One poll of the mailbox: at most ``limit`` unseen messages, each stored before it is marked seen."""
     box = Mailbox.from_url(url or settings.EMAIL_INBOX_URL)
-    with _only_poller(box) as alone:
+    with only_poller(box) as alone:
         if not alone:
             return PollResult(skipped=True)
         return _fetch(box, limit)
@@ -105,22 +107,20 @@ def _raw(mailbox, uid: str) -> bytes | None:
     return None
 
 
-class _only_poller:
-    """A session advisory lock on a connection of its own (the ORM's may commit in between), per mailbox."""
-
-    def __init__(self, box: Mailbox):
-        digest = hashlib.sha256(f"{box.host}:{box.port}:{box.user}:{box.folder}".encode()).digest()
-        self.key = int.from_bytes(digest[:4], "big", signed=True)
-        self.connection = None
-
-    def __enter__(self) -> bool:
-        if connections["default"].vendor != "postgresql":
-            return True  # SQLite (make run): one process
-        self.connection = connections.create_connection("default")
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, self.key])
-            return bool(cursor.fetchone()[0])
-
-    def __exit__(self, *exc) -> None:
-        if self.connection is not None:
-            self.connection.close()  # ends the session, and with it the lock
+@contextmanager
+def only_poller(box: Mailbox) -> Iterator[bool]:
+    """True while this process is the mailbox's one poller: a session advisory lock on a connection of its own
+    (the ORM's may commit in between), released when the block ends or the process dies. False: another has it."""
+    if connections["default"].vendor != "postgresql":
+        yield True  # SQLite (make run): one process
+        return
+    digest = hashlib.sha256(f"{box.host}:{box.port}:{box.user}:{box.folder}".encode()).digest()
+    connection = connections.create_connection("default")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, int.from_bytes(digest[:4], "big", signed=True)]
+            )
+            yield bool(cursor.fetchone()[0])
+    finally:
+        connection.close()  # ends the session, and with it the lock

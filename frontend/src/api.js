@@ -71,7 +71,14 @@ async function request(path, { method = "GET", body, form, query, signal, header
 }
 
 export const api = {
-  createTicket: (ticket) => request("/api/tickets/", { method: "POST", body: ticket }),
+  // With files the submission goes as multipart/form-data (each file an "attachments" part), else as JSON.
+  createTicket: (ticket, files = []) => {
+    if (!files.length) return request("/api/tickets/", { method: "POST", body: ticket });
+    const form = new FormData();
+    for (const [key, value] of Object.entries(ticket)) form.append(key, value);
+    for (const file of files) form.append("attachments", file);
+    return request("/api/tickets/", { method: "POST", form });
+  },
   classify: ({ title, description }, signal) =>
     request("/api/tickets/classify/", { method: "POST", body: { title, description }, signal }),
   listTickets: (filters, signal) => request("/api/tickets/", { query: filters, signal }),

@@ -59,8 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, and only when SERVER_TIMING is on: what each response cost the server (the benchmark reads it).
     "project.middleware.ServerTimingMiddleware",
-    # First: nothing may read X-Forwarded-* before untrusted ones are dropped (project/clientip.py).
-    "project.clientip.ForwardedHeadersMiddleware",
+    # First: nothing may read X-Forwarded-* before untrusted ones are dropped (tickets/api/clientip.py).
+    "tickets.api.clientip.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "project.middleware.ApiBodySizeLimitMiddleware",
@@ -157,7 +157,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "project.clientip.lockout_address"
+AXES_CLIENT_IP_CALLABLE = "tickets.api.clientip.lockout_address"
 AXES_LOCKOUT_CALLABLE = "project.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # registered with the unfold theme in tickets/admin
@@ -203,18 +203,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tickets.api.permissions.StaffModelPermissions"],
-    "DEFAULT_PARSER_CLASSES": ["project.parsers.SafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tickets.api.parsers.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "tickets.api.pagination.TicketPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "project.exceptions.exception_handler",
-    # How many proxies (at TRUSTED_PROXIES' addresses) append to X-Forwarded-For; see project/clientip.py.
+    # How many proxies (at TRUSTED_PROXIES' addresses) append to X-Forwarded-For; see tickets/api/clientip.py.
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
-# The reverse proxies' addresses or networks: X-Forwarded-* from anyone else are dropped (project/clientip.py).
+# The reverse proxies' addresses or networks: X-Forwarded-* from anyone else are dropped (tickets/api/clientip.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 if REST_FRAMEWORK["NUM_PROXIES"] and not TRUSTED_PROXIES:
     raise ImproperlyConfigured(
@@ -320,6 +320,7 @@ EMAIL_INBOX_POLL_S = env.float("EMAIL_INBOX_POLL_S", default=60.0)
 EMAIL_MAX_BYTES = env.int("EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENTS_MAX = env.int("ATTACHMENTS_MAX", default=10)
+ATTACHMENTS_MAX_TOTAL_BYTES = env.int("ATTACHMENTS_MAX_TOTAL_BYTES", default=25 * 1024 * 1024)
 # A ticket's conversation is shown a page at a time, newest page first (admin, API, tracking page).
 THREAD_PAGE_SIZE = env.int("THREAD_PAGE_SIZE", default=25)
 

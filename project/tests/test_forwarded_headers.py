@@ -1,10 +1,10 @@
-"""X-Forwarded-* are believed only from the proxies named in TRUSTED_PROXIES (project/clientip.py)."""
+"""X-Forwarded-* are believed only from the proxies named in TRUSTED_PROXIES (tickets/api/clientip.py)."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from project.clientip import ForwardedHeadersMiddleware, client_key
+from tickets.api.clientip import ForwardedHeadersMiddleware, client_key
 
 FORWARDED = {
     "HTTP_X_FORWARDED_FOR": "203.0.113.5",

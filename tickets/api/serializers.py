@@ -127,6 +127,12 @@ class TicketCreateSerializer(serializers.Serializer):
     submitter_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     # A honeypot: the web form hides it from people, so a value means a bot. See TicketViewSet.create.
     website = serializers.CharField(required=False, allow_blank=True, max_length=200, write_only=True)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        write_only=True,
+        help_text="Files (a multipart/form-data request): at most ATTACHMENTS_MAX, each at most ATTACHMENT_MAX_BYTES.",
+    )
 
 
 class TicketUpdateSerializer(serializers.Serializer):

@@ -9,8 +9,8 @@ keeps retrying stays refused until it slows down.
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from project.clientip import client_key
 from tickets import services
+from tickets.api.clientip import client_key
 from tickets.rules.rates import sliding_count
 
 

@@ -12,9 +12,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from project.parsers import SafeJSONParser, SafeMultiPartParser
 from tickets import selectors, services
 from tickets.api.pagination import THREAD_PAGE, thread_page_number
+from tickets.api.parsers import SafeJSONParser, SafeMultiPartParser
 from tickets.api.serializers import CustomerMessageCreateSerializer, PublicMessageSerializer, TrackedTicketSerializer
 from tickets.api.throttles import TicketTrackThrottle
 from tickets.mail.parse import ParsedAttachment

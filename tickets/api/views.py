@@ -5,12 +5,14 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from project.clientip import client_ip
 from tickets import classifier, selectors, services
+from tickets.api.clientip import client_ip
 from tickets.api.pagination import THREAD_PAGE, thread_headers, thread_page_number
+from tickets.api.parsers import SafeJSONParser, SafeMultiPartParser
 from tickets.api.permissions import CanViewDashboard, CanWorkTickets, StaffModelPermissions
 from tickets.api.serializers import (
     ClassificationSerializer,
@@ -28,8 +30,10 @@ from tickets.api.serializers import (
 )
 from tickets.api.throttles import TicketClassifyThrottle, TicketCreateThrottle
 from tickets.filters import TicketFilter
+from tickets.mail.parse import ParsedAttachment
 from tickets.models import Ticket
 from tickets.roles import VIEW_TICKET
+from tickets.rules.files import upload_problems
 from tickets.rules.tickets import ticket_version
 
 logger = logging.getLogger(__name__)
@@ -91,10 +95,22 @@ class TicketViewSet(
         description="Anyone gets the ticket back with its tracking link (shown this once); staff who may view "
         "tickets get the whole ticket instead, as GET returns it.",
     )
+    def get_parsers(self):
+        # A submission may carry files (multipart/form-data); everything else is JSON.
+        # (The action is set only after the parsers are chosen; the schema generator has no request but an action.)
+        request = getattr(self, "request", None)
+        action = self.action_map.get(request.method.lower()) if request is not None else getattr(self, "action", None)
+        if action == "create":
+            return [SafeJSONParser(), SafeMultiPartParser()]
+        return super().get_parsers()
+
     def create(self, request, *args, **kwargs):
         serializer = TicketCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        uploads = data.pop("attachments", [])
+        if problems := upload_problems([(upload.name, upload.size) for upload in uploads]):
+            raise ValidationError({"attachments": problems})
         if data.pop("website", ""):
             # The honeypot field is hidden from people; only bots fill it. Answer as if it worked, store nothing.
             logger.info("honeypot: dropped a bot submission from %s", client_ip(request))
@@ -103,7 +119,8 @@ class TicketViewSet(
             decoy = Ticket(pk=0, created_at=timezone.now(), updated_at=timezone.now(), **data)
             return Response(SubmittedTicketSerializer(decoy).data, status=status.HTTP_201_CREATED)
         staff = request.user.is_staff and request.user.has_perm(VIEW_TICKET)
-        ticket = services.ticket_create(**data, actor=request.user, tracking=not staff)
+        files = [ParsedAttachment(u.name, u.content_type or "", u.read()) for u in uploads]
+        ticket = services.ticket_create(**data, actor=request.user, tracking=not staff, files=files)
         output = TicketSerializer if staff else SubmittedTicketSerializer
         return Response(output(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

@@ -1,4 +1,5 @@
-"""What a person may attach at once: at most ATTACHMENTS_MAX files of at most ATTACHMENT_MAX_BYTES each."""
+"""What a person may attach at once: at most ATTACHMENTS_MAX files of at most ATTACHMENT_MAX_BYTES each, and at most
+ATTACHMENTS_MAX_TOTAL_BYTES together."""
 
 from django.conf import settings
 
@@ -12,4 +13,7 @@ def upload_problems(files: list[tuple[str, int]]) -> list[str]:
         for name, size in files
         if size > largest
     ]
+    total, budget = sum(size for _, size in files), settings.ATTACHMENTS_MAX_TOTAL_BYTES
+    if total > budget:
+        problems.append(f"The files come to {total / 1_048_576:.1f} MB; at most {budget / 1_048_576:.0f} MB together.")
     return problems

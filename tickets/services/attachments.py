@@ -11,18 +11,20 @@ from tickets.models import Attachment, Ticket, TicketMessage
 def attachments_add(
     *, ticket: Ticket, message: TicketMessage | None, files: list[ParsedAttachment]
 ) -> tuple[list[Attachment], list[str]]:
-    """Store a message's files privately under random names, within ATTACHMENTS_MAX and ATTACHMENT_MAX_BYTES;
-    returns (the files stored, what was left out and why, in words). The type kept is the one the bytes show
-    (else a generic one)."""
+    """Store a message's files privately under random names, within ATTACHMENTS_MAX, ATTACHMENT_MAX_BYTES and
+    ATTACHMENTS_MAX_TOTAL_BYTES; returns (the files stored, what was left out and why, in words). The type kept
+    is the one the bytes show (else a generic one)."""
     stored, left_out = [], []
+    most, budget = settings.ATTACHMENTS_MAX, settings.ATTACHMENTS_MAX_TOTAL_BYTES
     for number, item in enumerate(files, start=1):
-        if number > settings.ATTACHMENTS_MAX:
-            left_out.append(
-                f"{len(files) - settings.ATTACHMENTS_MAX} file(s) past the first {settings.ATTACHMENTS_MAX}"
-            )
+        if number > most:
+            left_out.append(f"{len(files) - most} file(s) left out: at most {most} a message")
             break
         if len(item.data) > settings.ATTACHMENT_MAX_BYTES:
             left_out.append(f"{item.name}: {len(item.data):,} bytes, over {settings.ATTACHMENT_MAX_BYTES:,}")
+            continue
+        if sum(a.size for a in stored) + len(item.data) > budget:
+            left_out.append(f"{item.name}: the message's files would pass {budget:,} bytes together")
             continue
         kind = filetype.guess_mime(item.data) or "application/octet-stream"
         attachment = Attachment(

@@ -1,16 +1,20 @@
 """Writes of one ticket or a few: create, update, status moves, classification, delete; each in a transaction."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from tickets.classifier import Classification, classify
+from tickets.mail.parse import ParsedAttachment
 from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
+from tickets.rules.files import upload_problems
 from tickets.rules.tickets import acting_user, ticket_version
 from tickets.rules.tracking import tracking_issue
+from tickets.services.attachments import attachments_add
 from tickets.services.email import email_confirmation, email_resolved
 from tickets.services.sla import sla_refresh
 from tickets.validators import one_line
@@ -50,6 +54,7 @@ def ticket_create(
     classification: Classification | None = None,
     tracking: bool = False,
     notify: bool = True,
+    files: Sequence[ParsedAttachment] = (),
 ) -> Ticket:
     """Create a ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
 
@@ -61,6 +66,7 @@ def ticket_create(
     With ``tracking`` (a submission from the public form) the ticket gets its tracking link: the token is set on
     the returned ticket as ``tracking_token`` (shown once) and, with an address, a confirmation email carries it
     (at most ``CONFIRMATIONS_PER_ADDRESS_PER_DAY`` a day to one address). ``notify=False`` (an import) mails nobody.
+    ``files`` are stored with the request (refused whole past the upload limits).
     """
     ticket = Ticket(
         title=_clean_text(title, "title"),
@@ -72,10 +78,13 @@ def ticket_create(
     )
     # Refuse bad input before spending a classification on it.
     _validate(ticket, exclude=[f for f in ("category", "priority") if not getattr(ticket, f)])
+    if problems := upload_problems([(f.name, len(f.data)) for f in files]):
+        raise ValidationError({"attachments": problems})
     _label_new(ticket, classification=classification, always=classify_ticket)
     token = tracking_issue(ticket) if tracking else None
     with transaction.atomic():
         _store_new(ticket, actor)
+        attachments_add(ticket=ticket, message=None, files=list(files))
         initial = {"status": status, "assignee": assignee}
         changes = {name: value for name, value in initial.items() if value and value != getattr(ticket, name)}
         if changes:

@@ -122,7 +122,7 @@ def test_parser_reads_no_more_than_the_limit(settings):
 
     from rest_framework.exceptions import ParseError
 
-    from project.parsers import SafeJSONParser
+    from tickets.api.parsers import SafeJSONParser
 
     settings.API_MAX_BODY_BYTES = 1024
     # Whatever the stream's declared length, the parser stops one byte past the limit.

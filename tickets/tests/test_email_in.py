@@ -140,6 +140,17 @@ class TestNewRequests:
         assert not Attachment.objects.exists() and Ticket.objects.count() == 1
         assert "screen shot_1_.png: 70 bytes, over 50" in inbound.reason
 
+    def test_files_past_the_total_for_one_message_are_left_out(self, mail_settings):
+        from tickets.mail.parse import ParsedAttachment
+        from tickets.rules.files import upload_problems
+
+        mail_settings.ATTACHMENTS_MAX_TOTAL_BYTES = 100
+        ticket = TicketFactory()
+        files = [ParsedAttachment(f"{i}.txt", "text/plain", b"x" * 60) for i in range(2)]
+        stored, left_out = services.attachments_add(ticket=ticket, message=None, files=files)
+        assert [a.name for a in stored] == ["0.txt"] and "1.txt" in left_out[0]
+        assert upload_problems([("a", 60), ("b", 60)]) == ["The files come to 0.0 MB; at most 0 MB together."]
+
     def test_html_only_mail_without_a_message_id_is_read_and_stored_once(self, mail_settings):
         raw = eml("html-only-no-message-id.eml")
         first, again = receive(raw), receive(raw, transport="imap")
@@ -308,7 +319,7 @@ class TestImap:
         from tickets import inbox
 
         box = inbox.Mailbox.from_url(dovecot.url)
-        with inbox._only_poller(box) as first:
+        with inbox.only_poller(box) as first:
             assert first is True
             assert inbox.poll(dovecot.url).skipped is True
         assert inbox.poll(dovecot.url).skipped is False
@@ -554,3 +565,23 @@ class TestFilesFromPeople:
             content_type="multipart/form-data; boundary=b; charset=zlib_codec",
         )
         assert response.status_code == 415 and not TicketMessage.objects.exists()
+
+    def test_the_submission_form_sends_files_with_the_request(self, mail_settings):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from rest_framework.test import APIClient
+
+        invoice = SimpleUploadedFile("invoice.pdf", b"%PDF-1.7 total 40 EUR", content_type="application/pdf")
+        fields = {"title": "Invoice wrong", "description": "See the invoice.", "attachments": [invoice]}
+        response = APIClient().post("/api/tickets/", fields, format="multipart")
+        assert response.status_code == 201, response.content
+        ticket = Ticket.objects.get(pk=response.json()["id"])
+        (stored,) = ticket.attachments.all()
+        assert (stored.name, stored.content_type, stored.message) == ("invoice.pdf", "application/pdf", None)
+
+    def test_a_json_submission_naming_files_is_a_400(self):
+        from rest_framework.test import APIClient
+
+        payload = {"title": "x", "description": "y", "attachments": ["/etc/passwd"]}
+        response = APIClient().post("/api/tickets/", payload, format="json")
+        assert response.status_code == 400 and list(response.json()) == ["attachments"]
+        assert not Ticket.objects.exists()

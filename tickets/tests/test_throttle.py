@@ -130,7 +130,7 @@ def test_ipv6_clients_are_counted_by_their_64(api_client, settings):
     }
 
 
-# The client's address, as the throttle counts it (project/clientip.py).
+# The client's address, as the throttle counts it (tickets/api/clientip.py).
 
 
 def test_anonymous_create_is_throttled_per_address_with_retry_after(api_client, settings):

@@ -88,6 +88,22 @@ describe("TicketForm", () => {
     expect(screen.queryByRole("link")).not.toBeInTheDocument();
   });
 
+  it("sends chosen files with the submission as a form upload", async () => {
+    const calls = fakeFetch({
+      "POST /api/tickets/classify/": () => [503, { detail: "unavailable" }],
+      "POST /api/tickets/": () => [201, ticket({ id: 9 })],
+    });
+    renderWithMeta(<TicketForm />);
+    await userEvent.type(screen.getByLabelText("Title"), "Invoice wrong");
+    await userEvent.type(screen.getByLabelText("Description"), "The total on the attached invoice is wrong");
+    await userEvent.upload(screen.getByLabelText("Files"), new File(["%PDF"], "invoice.pdf", { type: "application/pdf" }));
+    await userEvent.click(screen.getByRole("button", { name: "Submit" }));
+    expect(await screen.findByText("#9")).toBeInTheDocument();
+    const sent = calls.find((c) => c.method === "POST" && c.path === "/api/tickets/").body;
+    expect(sent.title).toEqual(["Invoice wrong"]);
+    expect(sent.attachments.map((f) => f.name)).toEqual(["invoice.pdf"]);
+  });
+
   it("shows server errors beside their fields", async () => {
     fakeFetch({
       "POST /api/tickets/": () => [400, { title: ["Ensure this field has no more than 200 characters."] }],

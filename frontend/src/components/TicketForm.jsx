@@ -28,6 +28,7 @@ export function TicketForm() {
   const [formError, setFormError] = useState("");
   const [sending, setSending] = useState(false);
   const [created, setCreated] = useState(null);
+  const [files, setFiles] = useState([]);
   const { suggestion, state } = useSuggestion(values.title, values.description);
 
   // The AI's suggestion fills whatever the user has not chosen themselves.
@@ -58,7 +59,7 @@ export function TicketForm() {
         website: values.website, // the honeypot: people never see it, bots fill it
         ...(shown.category ? { category: shown.category } : {}),
         ...(shown.priority ? { priority: shown.priority } : {}),
-      });
+      }, files);
       setCreated(ticket);
     } catch (error) {
       setErrors(error.fields || {});
@@ -95,6 +96,7 @@ export function TicketForm() {
           onClick={() => {
             setCreated(null);
             setValues(EMPTY);
+            setFiles([]);
             setChosen({ category: false, priority: false });
           }}
         >
@@ -147,6 +149,9 @@ export function TicketForm() {
             </Field>
           ))}
         </div>
+        <Field id="attachments" label="Files" error={errors.attachments} hint="Optional: screenshots, invoices, logs.">
+          {(props) => <input {...props} type="file" multiple onChange={(e) => setFiles([...e.target.files])} />}
+        </Field>
         <div className="honeypot" aria-hidden="true">
           <label htmlFor="website">Leave this field empty</label>
           <input id="website" name="website" tabIndex={-1} autoComplete="off" value={values.website} onChange={set("website")} />
