@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.db import connections
+from django.db import close_old_connections, connections
 from imap_tools import MailBox, MailBoxUnencrypted, MailMessageFlags
 
 from tickets import services
@@ -70,6 +70,7 @@ def poll_forever(*, every_s: float, rounds: int | None = None) -> None:
     """Poll every ``every_s`` seconds (``rounds`` bounds it, for tests); a failed poll is logged and retried."""
     done = 0
     while rounds is None or done < rounds:
+        close_old_connections()  # a long-lived loop: a connection the database dropped is opened afresh
         try:
             result = poll()
             if result.fetched:

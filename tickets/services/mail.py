@@ -9,11 +9,12 @@ ticket (classified, SLA clock started, confirmed) or the next customer message o
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from tickets import selectors
 from tickets.classifier import classify
@@ -32,6 +33,8 @@ from tickets.models import (
 from tickets.services.attachments import attachments_add
 from tickets.services.messages import message_add
 from tickets.services.tickets import ticket_create
+
+logger = logging.getLogger(__name__)
 
 NO_TEXT = "(The email had no text; see its attachments.)"
 CUT = "\n\n[Cut at {limit:,} characters: staff can download the whole email.]"
@@ -60,15 +63,25 @@ def mail_receive(*, raw: bytes, transport: str) -> InboundEmail:
     except ValidationError as problem:  # e.g. a From address no email field accepts: kept aside, said why
         reason = "Could not be stored: " + "; ".join(problem.messages)
         return _keep(raw, transport, key=key, state=InboundState.UNREADABLE, reason=reason, mail=mail)
+    except DatabaseError:
+        raise  # the database itself: the door keeps its copy and tries again later
+    except Exception as problem:  # noqa: BLE001  one message must never stop the mailbox: kept aside, logged
+        logger.exception("mail %s could not be stored", key)
+        reason = f"Could not be stored ({type(problem).__name__}); the server log has the details."
+        return _keep(raw, transport, key=key, state=InboundState.UNREADABLE, reason=reason, mail=mail)
 
 
 def mail_retry(*, inbound: InboundEmail) -> InboundEmail:
-    """Read a message kept aside as unreadable again (after a fix): its record is replaced by what it becomes."""
+    """Read a message kept aside as unreadable again (after a fix): its record is replaced by what it becomes, in
+    one transaction, so a failure leaves the kept record as it was. The old copy of the bytes goes after commit."""
     with inbound.raw.open("rb") as kept:
         raw = kept.read()
+    old_file, storage = inbound.raw.name, inbound.raw.storage
     with transaction.atomic():
         InboundEmail.objects.filter(pk=inbound.pk, state=InboundState.UNREADABLE).delete()
-    return mail_receive(raw=raw, transport=inbound.transport)
+        result = mail_receive(raw=raw, transport=inbound.transport)
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return result
 
 
 def _store(raw, transport, key, mail: ParsedMail, ticket: Ticket | None, how: str, classification) -> InboundEmail:

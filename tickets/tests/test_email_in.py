@@ -585,3 +585,19 @@ class TestFilesFromPeople:
         response = APIClient().post("/api/tickets/", payload, format="json")
         assert response.status_code == 400 and list(response.json()) == ["attachments"]
         assert not Ticket.objects.exists()
+
+
+def test_a_message_that_breaks_storing_is_kept_aside_and_the_next_one_is_stored(mail_settings, monkeypatch):
+    from tickets.services import mail as mail_service
+
+    real = mail_service.attachments_add
+
+    def broken(**kwargs):
+        if kwargs["files"]:
+            raise OSError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(mail_service, "attachments_add", broken)
+    aside = receive(eml("new-request.eml"))  # it has a file: storing it fails
+    assert aside.state == "unreadable" and "OSError" in aside.reason and not Ticket.objects.exists()
+    assert receive(message()).state == "stored"
