@@ -20,7 +20,11 @@ from tickets.services.sla import sla_refresh
 from tickets.validators import one_line
 
 # What an update may change; every change is written to the history (who, when, from, to).
-UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {TicketEvent.Field.CREATED, TicketEvent.Field.SLA}
+UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {
+    TicketEvent.Field.CREATED,
+    TicketEvent.Field.SLA,
+    TicketEvent.Field.TRACKING,  # a new link is tracking_reissue's, never a field set from outside
+}
 
 OptionalUser = AbstractBaseUser | None  # a staff member, or nobody (an anonymous submitter, the system)
 

@@ -70,6 +70,12 @@ def test_invalid_update_rolls_back_everything():
     assert not ticket.events.exclude(field="created").exists()
 
 
+def test_only_the_ticket_s_own_fields_are_updatable():
+    assert services.UPDATABLE_FIELDS == {
+        "status", "category", "priority", "title", "description", "submitter_email", "assignee"
+    }  # fmt: skip
+
+
 def test_update_refuses_unknown_fields():
     with pytest.raises(ValueError, match="ai_category"):
         services.ticket_update(ticket=TicketFactory(), data={"ai_category": "billing"})
