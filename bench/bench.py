@@ -66,6 +66,7 @@ CASES = [
     ("search, common word + filters", "GET", "/api/tickets/?search=error&status=open&priority=high",
      Ratio(2, "search, rare word"), "token"),
     ("filter assignee=me", "GET", "/api/tickets/?assignee=me", Ratio(10), "token"),
+    ("filter tag (one ticket in ten)", "GET", "/api/tickets/?tag=vip", Ratio(10), "token"),
     ("filter unassigned + open", "GET", "/api/tickets/?assignee=none&status=open", Ratio(10), "token"),
     ("ticket thread (messages)", "GET", "/api/tickets/{ticket}/messages/", Ratio(10), "token"),
     ("filter sla=breached, most urgent first", "GET", "/api/tickets/?sla=breached&ordering=due", Ratio(20), "token"),
@@ -89,6 +90,14 @@ CASES = [
     ("admin dashboard (home)", "GET", "/admin/", Ratio(50), "session"),
     ("admin stats page, 90 days", "GET", "/admin/stats/?days=90", Ratio(50), "session"),
 ]  # fmt: skip
+# One ticket in ten tagged "vip", in one statement (a Python line run by `manage.py shell`; its SQL is bound).
+TAG_SEED = (
+    "from django.db import connection; from tickets.models import Tag, TicketTag;"
+    "vip = Tag.objects.get_or_create(name='vip')[0];"
+    "TicketTag.objects.exists() or connection.cursor().execute("
+    "'INSERT INTO tickets_tickettag (ticket_id, tag_id, created_at) SELECT id, %s, now() FROM tickets_ticket "  # noqa: S608
+    "WHERE id %% 10 = 0', [vip.pk]);"
+)
 # A title sharing few trigrams with any seeded one: the similar-tickets index must search far for it.
 LONE_TITLE = "Zebra quokka xylophone hums"
 CLASSIFY_BODY = {"title": "Charged twice", "description": "My card was charged twice for invoice 4411, please refund."}
@@ -261,6 +270,7 @@ def prepare_work(env) -> dict[str, int]:
     script = (
         "from tickets import services; from tickets.models import Ticket, TicketMessage;"
         "services.canned_add_starters();"
+        f"{TAG_SEED}"
         "from tickets.mail.parse import ParsedAttachment; from tickets.models import Attachment;"
         "newest = TicketMessage.objects.order_by('-ticket_id').first();"
         "file = Attachment.objects.filter(ticket_id=newest.ticket_id).first() or services.attachments_add("

@@ -2,12 +2,13 @@
 
 import django_filters
 from django.core.validators import RegexValidator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from tickets.models import Category, Priority, Status, Ticket, ai_unsure
+from tickets.models import Category, Priority, Status, Ticket, TicketTag, ai_unsure
 from tickets.rules.sla import MOST_URGENT_FIRST, sla_filter
 from tickets.rules.sla import STATES as SLA_STATES
+from tickets.rules.tags import tag_name
 from tickets.rules.tickets import ASSIGNEE_VALUE
 from tickets.validators import validate_storable_text
 
@@ -39,6 +40,18 @@ class TicketFilter(django_filters.FilterSet):
         method="filter_ai_unsure",
         label="true: the AI's labels came with a confidence under AI_UNSURE_BELOW; false: the others",
     )
+    tag = django_filters.CharFilter(
+        method="filter_tag",
+        max_length=500,
+        validators=[validate_storable_text],
+        label="Tickets with any of these tags (comma-separated names)",
+    )
+    tag_all = django_filters.CharFilter(
+        method="filter_tag_all",
+        max_length=500,
+        validators=[validate_storable_text],
+        label="Tickets with all of these tags (comma-separated names)",
+    )
     ordering = django_filters.ChoiceFilter(
         choices=[("newest", "Newest first"), ("due", "Most urgent first (next SLA deadline)")],
         method="order",
@@ -47,7 +60,9 @@ class TicketFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["category", "priority", "status", "search", "assignee", "sla", "ai_unsure", "ordering"]
+        fields = [
+            "category", "priority", "status", "search", "assignee", "sla", "ai_unsure", "tag", "tag_all", "ordering"
+        ]  # fmt: skip
 
     def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return queryset.filter(sla_filter(value, timezone.now()))
@@ -60,6 +75,12 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_assignee(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return filter_assignee(queryset, value, user=getattr(self.request, "user", None))
+
+    def filter_tag(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        return filter_tags(queryset, value, every=False)
+
+    def filter_tag_all(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        return filter_tags(queryset, value, every=True)
 
     def filter_search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return search_tickets(queryset, value)
@@ -80,3 +101,17 @@ def filter_assignee(queryset: QuerySet[Ticket], value: str, *, user=None) -> Que
     if value == "me":
         return queryset.filter(assignee=user.pk if user is not None and user.is_authenticated else None)
     return queryset.filter(assignee=int(value))
+
+
+def filter_tags(queryset: QuerySet[Ticket], value: str, *, every: bool) -> QuerySet[Ticket]:
+    """Tickets carrying any (or every) of the comma-separated tags: one EXISTS per condition on the (ticket, tag)
+    and (tag, ticket) indexes, so a tag filter reads like a category filter. Unknown tags match nothing."""
+    names = sorted({tag_name(n) for n in value.split(",")} - {""})
+    if not names:
+        return queryset
+    tagged = TicketTag.objects.filter(ticket=OuterRef("pk"))
+    if not every:
+        return queryset.filter(Exists(tagged.filter(tag__name__in=names)))
+    for name in names:
+        queryset = queryset.filter(Exists(tagged.filter(tag__name=name)))
+    return queryset

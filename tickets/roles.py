@@ -16,7 +16,9 @@ VIEW_AUDIT_LOG = "tickets.view_auditentry"
 VIEW_INBOUND_MAIL = "tickets.view_inboundemail"
 DASHBOARD_PERMISSION = "tickets.view_dashboard"
 
-AGENT_PERMISSIONS = ["view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse"]
+AGENT_PERMISSIONS = [
+    "view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse", "view_tag",
+]  # fmt: skip
 MANAGER_PERMISSIONS = [
     *AGENT_PERMISSIONS,
     "delete_ticket",
@@ -30,6 +32,8 @@ MANAGER_PERMISSIONS = [
     "change_cannedresponse",
     "delete_cannedresponse",
     "view_inboundemail",
+    "change_tag",
+    "delete_tag",
 ]
 
 

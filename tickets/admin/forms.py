@@ -7,6 +7,7 @@ from django.utils import timezone
 from unfold.contrib.import_export.forms import ImportForm
 
 from tickets.models import Ticket
+from tickets.rules.tags import tag_problem
 from tickets.rules.tickets import ticket_version
 from tickets.transfer.files import IMPORT_COLUMNS, ImportFileError, read_import_file
 
@@ -59,11 +60,24 @@ class TicketAdminForm(forms.ModelForm):
     change is refused instead of silently overwriting it (the API's If-Match, for the admin)."""
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+    tags_text = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=500,
+        help_text="Comma-separated; a new name creates the tag.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = ticket_version(self.instance)
+            self.fields["tags_text"].initial = ", ".join(self.instance.tags.values_list("name", flat=True))
+
+    def clean_tags_text(self):
+        text = self.cleaned_data["tags_text"]
+        if problems := [p for n in text.split(",") if n.strip() and (p := tag_problem(n))]:
+            raise forms.ValidationError(problems)
+        return text
 
     def clean(self):
         cleaned = super().clean()

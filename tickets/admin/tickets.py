@@ -24,6 +24,7 @@ from tickets.admin.forms import TicketAdminForm, TicketImportForm, stale_message
 from tickets.admin.navigation import back_to
 from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.rows import ROW_PK, row_url_pattern
+from tickets.admin.tags import TagFilter, TicketTagsMixin
 from tickets.admin.transfer import TicketTransferMixin
 from tickets.admin.work import TicketWorkMixin
 from tickets.filters import search_tickets
@@ -85,7 +86,7 @@ def status_cell(status: str, url: str, language: str) -> str:
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExportModelAdmin):
+class TicketAdmin(TicketWorkMixin, TicketTagsMixin, TicketTransferMixin, ModelAdmin, ImportExportModelAdmin):
     list_display = [
         "id",
         "title",
@@ -111,6 +112,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         AssigneeFilter,
         SLAFilter,
         AIUnsureFilter,
+        TagFilter,
         ("created_at", DayRangeFilter),
     ]
     list_filter_submit = True
@@ -133,6 +135,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
         "assign_to",
         "classify_with_ai",
         "new_tracking_links",
+        "tag_tickets",
     ]
     # Staff edit the text, labels, status and owner; every other column is the application's to write.
     readonly_fields = [
@@ -145,7 +148,7 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
     ]
     fieldsets = [
         (None, {"fields": ["title", "description", "submitter_email", "version"]}),
-        ("Triage", {"fields": ["category", "priority", "status", "assignee"]}),
+        ("Triage", {"fields": ["category", "priority", "status", "assignee", "tags_text"]}),
         (
             "AI suggestion",
             {"fields": ["ai_category", "ai_priority", "ai_confidence", "classified_by", "ai_agreement"]},
@@ -248,9 +251,13 @@ class TicketAdmin(TicketWorkMixin, TicketTransferMixin, ModelAdmin, ImportExport
                 assignee=data.get("assignee"),
                 actor=request.user,
             )
+            if tags := [n for n in data.get("tags_text", "").split(",") if n.strip()]:
+                ticket = services.ticket_update(ticket=ticket, data={"tags": tags}, actor=request.user)
         else:
             # A label staff cleared is in the changes, empty: the service lets the AI fill it.
             changes = {name: data[name] for name in form.changed_data if name in services.UPDATABLE_FIELDS}
+            if "tags_text" in form.changed_data:
+                changes["tags"] = [n for n in data["tags_text"].split(",") if n.strip()]
             ticket = services.ticket_update(
                 ticket=obj, data=changes, actor=request.user, expected_version=data.get("version")
             )

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from tickets import selectors
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
+    TAG_MAX_LENGTH,
     TICKET_FIELDS,
     TITLE_MAX_LENGTH,
     Category,
@@ -14,6 +15,7 @@ from tickets.models import (
     Ticket,
 )
 from tickets.rules.sla import sla_state
+from tickets.rules.tags import tag_problem
 from tickets.rules.tickets import ticket_version
 from tickets.validators import validate_storable_text
 
@@ -53,6 +55,7 @@ class TicketSerializer(serializers.ModelSerializer):
     ai_category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
     ai_priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, read_only=True)
     sla_state = serializers.SerializerMethodField(help_text="ok, due_soon, breached or met (null without a policy).")
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True, help_text="The tags' names.")
     version = serializers.SerializerMethodField(
         help_text="The ticket's ETag value: send it back as If-Match on a PATCH to refuse a stale update (412)."
     )
@@ -61,7 +64,7 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = [
             *TICKET_FIELDS, "assignee", "first_response_at", "customer_replied",
-            "first_response_due_at", "resolution_due_at", "sla_state", "version",
+            "first_response_due_at", "resolution_due_at", "sla_state", "version", "tags",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -148,6 +151,18 @@ class TicketUpdateSerializer(serializers.Serializer):
         help_text="A staff member's id to assign the ticket to, or null to unassign it.",
         error_messages={"does_not_exist": "No active staff member has the id {pk_value}."},
     )
+
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=TAG_MAX_LENGTH, validators=[validate_storable_text]),
+        max_length=20,
+        required=False,
+        help_text="The ticket's tags, all of them (names; new ones are created).",
+    )
+
+    def validate_tags(self, names):
+        if problems := [p for n in names if (p := tag_problem(n))]:
+            raise serializers.ValidationError(problems)
+        return names
 
     def validate(self, attrs):
         if not attrs:

@@ -3,6 +3,8 @@
 
 from django.db import migrations, models
 
+from tickets.migrations._frozen import AddCheckOnline
+
 FIELDS = [
     "created", "status", "category", "priority", "title", "description", "submitter_email", "assignee", "sla",
     "tracking_link",
@@ -12,18 +14,6 @@ CHOICES = [
     ("title", "Title"), ("description", "Description"), ("submitter_email", "Submitter email"),
     ("assignee", "Assignee"), ("sla", "SLA due times"), ("tracking_link", "Tracking link"),
 ]
-
-
-class AddCheckOnline(migrations.AddConstraint):
-    """AddConstraint that, on PostgreSQL, adds the check NOT VALID and then validates it in a second statement."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        model = to_state.apps.get_model(app_label, self.model_name)
-        table, name = schema_editor.quote_name(model._meta.db_table), schema_editor.quote_name(self.constraint.name)
-        schema_editor.execute(f"{self.constraint.create_sql(model, schema_editor)} NOT VALID")
-        schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,7 @@ import zlib
 
 import numpy as np
 from django.contrib.auth.management import create_permissions
+from django.db import migrations
 
 AGENT = "Support agent"
 MANAGER = "Manager"
@@ -43,3 +44,15 @@ def title_sketch(title: str) -> str:
     mins = np.bitwise_xor.outer(hashes, _MASKS).min(axis=0).tobytes()
     width = _ROWS_PER_BAND * 4
     return " ".join(f"{band:x}{zlib.crc32(mins[band * width : (band + 1) * width]):08x}" for band in range(_BANDS))
+
+
+class AddCheckOnline(migrations.AddConstraint):
+    """AddConstraint that, on PostgreSQL, adds the check NOT VALID and then validates it in a second statement."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table, name = schema_editor.quote_name(model._meta.db_table), schema_editor.quote_name(self.constraint.name)
+        schema_editor.execute(f"{self.constraint.create_sql(model, schema_editor)} NOT VALID")
+        schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")

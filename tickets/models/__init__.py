@@ -7,6 +7,7 @@ from tickets.models.imports import ImportJob, ImportState
 from tickets.models.mail import Attachment, InboundEmail, InboundState, Transport
 from tickets.models.messages import PUBLIC_KINDS, CannedResponse, EmailStatus, MessageKind, TicketEmail, TicketMessage
 from tickets.models.sla import SLAPolicy
+from tickets.models.tags import TAG_MAX_LENGTH, Tag, TagColour, TicketTag
 from tickets.models.tickets import (
     AI_KEPT,
     DESCRIPTION_MAX_LENGTH,
@@ -46,12 +47,16 @@ __all__ = [
     "Priority",
     "RateCounter",
     "SLAPolicy",
+    "TAG_MAX_LENGTH",
+    "Tag",
+    "TagColour",
     "Status",
     "Ticket",
     "TicketCount",
     "TicketEmail",
     "TicketEvent",
     "TicketMessage",
+    "TicketTag",
     "Transport",
     "ai_unsure",
 ]

@@ -21,6 +21,7 @@ class EventField(models.TextChoices):
     ASSIGNEE = "assignee", "Assignee"
     SLA = "sla", "SLA due times"
     TRACKING = "tracking_link", "Tracking link"
+    TAGS = "tags", "Tags"
 
 
 class TicketEvent(models.Model):

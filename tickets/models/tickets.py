@@ -119,6 +119,7 @@ class Ticket(models.Model):
     # The title's MinHash band keys (tickets/titles.py), kept with the title on every save: "similar tickets"
     # looks up near twins by them (a GIN index on PostgreSQL, migration 0017).
     title_sketch = models.TextField(blank=True, default="", db_default="", editable=False)
+    tags = models.ManyToManyField("tickets.Tag", through="tickets.TicketTag", blank=True, related_name="tickets")
 
     class Meta:
         ordering = list(NEWEST_FIRST)

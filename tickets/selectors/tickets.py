@@ -21,7 +21,7 @@ from tickets.rules.tracking import TOKEN_PATTERN, token_hash
 def ticket_list(*, filters: Mapping[str, Any] | None = None, request=None) -> QuerySet[Ticket]:
     """Tickets newest first, narrowed by the FilterSet (``request`` answers ``assignee=me``); invalid filter values
     raise ``ValidationError``."""
-    queryset = Ticket.objects.select_related("assignee").order_by(*NEWEST_FIRST)
+    queryset = Ticket.objects.select_related("assignee").prefetch_related("tags").order_by(*NEWEST_FIRST)
     filterset = TicketFilter(filters or {}, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors.as_data())
@@ -96,7 +96,7 @@ def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> t
     state (it depends on the clock) or an owner (no counter per owner): exact up to ``SEARCH_COUNT_CAP`` matches,
     else the cap and ``exact=False``; an agent's 80,000 tickets were counted row by row on every page."""
     search = (filters.get("search") or "").strip()
-    if search or filters.get("sla") or filters.get("assignee"):
+    if search or any(filters.get(name) for name in ("sla", "assignee", "tag", "tag_all")):
         return capped_count(queryset, SEARCH_COUNT_CAP)
     if counters_kept():
         labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}

@@ -26,6 +26,7 @@ from tickets.services.tickets import (
     ticket_create,
     ticket_delete,
     ticket_fill_labels,
+    ticket_tags_change,
     ticket_update,
 )
 from tickets.services.tracking import tracking_reissue
@@ -60,6 +61,7 @@ __all__ = [
     "ticket_create",
     "ticket_delete",
     "ticket_fill_labels",
+    "ticket_tags_change",
     "ticket_update",
     "tracking_reissue",
 ]

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from tickets.classifier import Classification, classify
 from tickets.mail.parse import ParsedAttachment
-from tickets.models import DONE_STATUSES, Status, Ticket, TicketEvent
+from tickets.models import DONE_STATUSES, Status, Tag, Ticket, TicketEvent, TicketTag
 from tickets.rules.files import upload_problems
+from tickets.rules.tags import tag_name, tag_problem
 from tickets.rules.tickets import acting_user, ticket_version
 from tickets.rules.tracking import tracking_issue
 from tickets.services.attachments import attachments_add
@@ -184,9 +185,12 @@ def _update_locked(ticket, data, actor, classification, expected_version, notify
 
 
 def _apply_changes(ticket: Ticket, data: Mapping[str, Any], actor: OptionalUser) -> list[TicketEvent]:
-    """Set each changed field on the locked ticket; one history entry per change (nothing saved)."""
+    """Set each changed field on the locked ticket (tags are written at once); one history entry per change."""
     events = []
     for field, value in data.items():
+        if field == TicketEvent.Field.TAGS:
+            events += _set_tags(ticket, value, actor)
+            continue
         value = _clean_text(value, field)
         old = getattr(ticket, field)
         if old == value:
@@ -198,6 +202,40 @@ def _apply_changes(ticket: Ticket, data: Mapping[str, Any], actor: OptionalUser)
             )
         )
     return events
+
+
+def _set_tags(ticket: Ticket, names, actor: OptionalUser) -> list[TicketEvent]:
+    """Make the ticket's tags exactly ``names`` (normalised; new tags are created: agents coin them freely)."""
+    wanted = sorted({tag_name(n) for n in names} - {""})
+    if problems := [p for n in names if (p := tag_problem(n))]:
+        raise ValidationError({"tags": problems})
+    current = sorted(ticket.tags.values_list("name", flat=True))
+    if wanted == current:
+        return []
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
+    TicketTag.objects.filter(ticket=ticket).exclude(tag__in=tags).delete()
+    TicketTag.objects.bulk_create([TicketTag(ticket=ticket, tag=t) for t in tags], ignore_conflicts=True)
+    return [
+        TicketEvent(
+            ticket=ticket,
+            actor=acting_user(actor),
+            field=TicketEvent.Field.TAGS,
+            old_value=", ".join(current),
+            new_value=", ".join(wanted),
+        )
+    ]
+
+
+def ticket_tags_change(*, ticket_ids: Iterable[int], add=(), remove=(), actor: OptionalUser = None) -> int:
+    """Add and remove tags on many tickets (the changelist's bulk action); returns how many tickets changed."""
+    add, remove = {tag_name(n) for n in add} - {""}, {tag_name(n) for n in remove}
+    changed = 0
+    for ticket in Ticket.objects.filter(pk__in=list(ticket_ids)).order_by("pk"):
+        names = set(ticket.tags.values_list("name", flat=True))
+        if (names | add) - remove != names:
+            ticket_update(ticket=ticket, data={"tags": sorted((names | add) - remove)}, actor=actor)
+            changed += 1
+    return changed
 
 
 def _refresh_due_times(ticket: Ticket, old_status: str, old_priority: str, actor: OptionalUser) -> list[TicketEvent]:
