@@ -70,15 +70,17 @@ async function request(path, { method = "GET", body, form, query, signal, header
   return data;
 }
 
+// A POST of `fields`: JSON, or with files a form upload (each file an "attachments" part beside the fields).
+function post(path, fields, files = []) {
+  if (!files.length) return request(path, { method: "POST", body: fields });
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  for (const file of files) form.append("attachments", file);
+  return request(path, { method: "POST", form });
+}
+
 export const api = {
-  // With files the submission goes as multipart/form-data (each file an "attachments" part), else as JSON.
-  createTicket: (ticket, files = []) => {
-    if (!files.length) return request("/api/tickets/", { method: "POST", body: ticket });
-    const form = new FormData();
-    for (const [key, value] of Object.entries(ticket)) form.append(key, value);
-    for (const file of files) form.append("attachments", file);
-    return request("/api/tickets/", { method: "POST", form });
-  },
+  createTicket: (ticket, files = []) => post("/api/tickets/", ticket, files),
   classify: ({ title, description }, signal) =>
     request("/api/tickets/classify/", { method: "POST", body: { title, description }, signal }),
   listTickets: (filters, signal) => request("/api/tickets/", { query: filters, signal }),
@@ -96,14 +98,7 @@ export const api = {
   // page 1 holds the newest messages; older pages follow.
   track: (token, signal, page = 1) =>
     request(`/api/track/${encodeURIComponent(token)}/`, { query: page > 1 ? { page } : {}, signal }),
-  trackReply: (token, body, files = []) => {
-    const path = `/api/track/${encodeURIComponent(token)}/messages/`;
-    if (!files.length) return request(path, { method: "POST", body: { body } });
-    const form = new FormData();
-    form.append("body", body);
-    for (const file of files) form.append("attachments", file);
-    return request(path, { method: "POST", form });
-  },
+  trackReply: (token, body, files = []) => post(`/api/track/${encodeURIComponent(token)}/messages/`, { body }, files),
   session: () => request("/api/session/"),
   login: (username, password) => request("/api/session/login/", { method: "POST", body: { username, password } }),
   logout: () => request("/api/session/logout/", { method: "POST", body: {} }),

@@ -18,9 +18,7 @@ from unfold.decorators import action, display
 from tickets import selectors, services
 from tickets.admin.navigation import back_to
 from tickets.admin.rows import row_url
-from tickets.mail.parse import ParsedAttachment
 from tickets.models import MessageKind, Status, Ticket
-from tickets.rules.files import upload_problems
 from tickets.rules.sla import LABELS as SLA_LABELS
 from tickets.rules.sla import sla_state
 
@@ -115,12 +113,8 @@ class TicketWorkMixin:
         if kind not in (MessageKind.REPLY, MessageKind.NOTE):
             self.message_user(request, "Choose a reply or a note.", messages.ERROR)
             return HttpResponseRedirect(change_page)
-        uploads = request.FILES.getlist("attachments")
-        if problems := upload_problems([(upload.name, upload.size) for upload in uploads]):
-            self.message_user(request, "Nothing was added: " + " ".join(problems), messages.ERROR)
-            return HttpResponseRedirect(change_page)
-        files = [ParsedAttachment(upload.name, upload.content_type or "", upload.read()) for upload in uploads]
         try:
+            files = services.uploads_read(request.FILES.getlist("attachments"))
             services.message_add(
                 ticket=ticket, kind=kind, body=request.POST.get("body", ""), author=request.user, files=files
             )
@@ -152,7 +146,7 @@ class TicketWorkMixin:
         page = request.GET.get("thread_page", "1")
         thread = selectors.ticket_thread_page(ticket, public=False, page=int(page) if page.isdigit() else 1)
         return {
-            "request_files": ticket.attachments.filter(message__isnull=True),
+            "request_files": selectors.request_files(ticket),
             "upload_limits": {
                 "count": settings.ATTACHMENTS_MAX,
                 "megabytes": settings.ATTACHMENT_MAX_BYTES // 1_048_576,

@@ -86,8 +86,7 @@ class TicketDetailSerializer(TicketSerializer):
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, ticket: Ticket) -> list:
-        own = ticket.attachments.filter(message__isnull=True)
-        return AttachmentSerializer(own, many=True, context=self.context).data
+        return AttachmentSerializer(selectors.request_files(ticket), many=True, context=self.context).data
 
 
 class SubmittedTicketSerializer(serializers.ModelSerializer):

@@ -7,7 +7,6 @@ a guesser nothing. Requests are throttled per address.
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,9 +16,7 @@ from tickets.api.pagination import THREAD_PAGE, thread_page_number
 from tickets.api.parsers import SafeJSONParser, SafeMultiPartParser
 from tickets.api.serializers import CustomerMessageCreateSerializer, PublicMessageSerializer, TrackedTicketSerializer
 from tickets.api.throttles import TicketTrackThrottle
-from tickets.mail.parse import ParsedAttachment
 from tickets.models import MessageKind
-from tickets.rules.files import upload_problems
 
 NOT_FOUND = OpenApiResponse(description="No ticket for this link (or it expired).")
 
@@ -51,7 +48,7 @@ class TrackedTicketView(_TrackView):
             "page": thread.page,
             "pages": thread.pages,
             "messages_total": thread.total,
-            "attachments": ticket.attachments.filter(message__isnull=True),
+            "attachments": selectors.request_files(ticket),
         }
         return Response(TrackedTicketSerializer(body, context={"request": request, "token": token}).data)
 
@@ -73,14 +70,11 @@ class TrackedMessageView(_TrackView):
         ticket = self.ticket(token)
         serializer = CustomerMessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        uploads = request.FILES.getlist("attachments")
-        if problems := upload_problems([(upload.name, upload.size) for upload in uploads]):
-            raise ValidationError({"attachments": problems})
         message = services.message_add(
             ticket=ticket,
             kind=MessageKind.CUSTOMER,
             body=serializer.validated_data["body"],
-            files=[ParsedAttachment(u.name, u.content_type or "", u.read()) for u in uploads],
+            files=services.uploads_read(request.FILES.getlist("attachments")),
         )
         context = {"request": request, "token": token}
         return Response(PublicMessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED)

@@ -5,7 +5,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -30,10 +29,8 @@ from tickets.api.serializers import (
 )
 from tickets.api.throttles import TicketClassifyThrottle, TicketCreateThrottle
 from tickets.filters import TicketFilter
-from tickets.mail.parse import ParsedAttachment
 from tickets.models import Ticket
 from tickets.roles import VIEW_TICKET
-from tickets.rules.files import upload_problems
 from tickets.rules.tickets import ticket_version
 
 logger = logging.getLogger(__name__)
@@ -108,9 +105,7 @@ class TicketViewSet(
         serializer = TicketCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        uploads = data.pop("attachments", [])
-        if problems := upload_problems([(upload.name, upload.size) for upload in uploads]):
-            raise ValidationError({"attachments": problems})
+        files = services.uploads_read(data.pop("attachments", []))
         if data.pop("website", ""):
             # The honeypot field is hidden from people; only bots fill it. Answer as if it worked, store nothing.
             logger.info("honeypot: dropped a bot submission from %s", client_ip(request))
@@ -119,7 +114,6 @@ class TicketViewSet(
             decoy = Ticket(pk=0, created_at=timezone.now(), updated_at=timezone.now(), **data)
             return Response(SubmittedTicketSerializer(decoy).data, status=status.HTTP_201_CREATED)
         staff = request.user.is_staff and request.user.has_perm(VIEW_TICKET)
-        files = [ParsedAttachment(u.name, u.content_type or "", u.read()) for u in uploads]
         ticket = services.ticket_create(**data, actor=request.user, tracking=not staff, files=files)
         output = TicketSerializer if staff else SubmittedTicketSerializer
         return Response(output(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)

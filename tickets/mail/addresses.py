@@ -43,6 +43,12 @@ def ticket_from_address(address: str) -> int | None:
     return int(match["id"])
 
 
+def mailbox(address: str) -> str:
+    """The mailbox an address reaches, whatever its spelling: lower-case, "+tag" dropped (ann+1@ is ann@)."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 def own_addresses() -> set[str]:
     """The addresses we send from and ask answers at: mail from them is our own coming back."""
     found = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower(), settings.EMAIL_REPLY_ADDRESS.lower()}

@@ -1,5 +1,6 @@
 """Mail that no person wrote, or that we sent ourselves: never answered, never a ticket. Each rule says why."""
 
+from tickets.mail.addresses import mailbox
 from tickets.mail.parse import ParsedMail
 
 BOUNCE_SENDERS = ("mailer-daemon@", "postmaster@", "mail-daemon@", "noreply-dmarc", "bounce")
@@ -25,8 +26,7 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: set[str], own_domain: s
         return "X-Loop: a mail loop"
     if not mail.sender:
         return "no sender address to answer"
-    local, _, domain = mail.sender.partition("@")
-    if mail.sender in own_addresses or f"{local.split('+', 1)[0]}@{domain}" in own_addresses:
+    if mail.sender in own_addresses or mailbox(mail.sender) in own_addresses:
         return "sent from our own address"
     if own_domain and mail.message_id.rstrip(">").endswith("@" + own_domain):
         return "our own message came back"

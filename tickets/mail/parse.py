@@ -53,7 +53,12 @@ class ParsedMail:
 
     def key(self, raw: bytes) -> str:
         """What makes a message the same message on every door: its Message-ID, else a hash of its bytes."""
-        return self.message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+        return self.message_id or raw_key(raw)
+
+
+def raw_key(raw: bytes) -> str:
+    """A message's key from its bytes alone (no Message-ID, or none that can be read)."""
+    return "sha256:" + hashlib.sha256(bytes(raw) if isinstance(raw, bytes | bytearray) else b"").hexdigest()
 
 
 def parse(raw: bytes) -> ParsedMail:

@@ -68,6 +68,11 @@ def ticket_thread_page(ticket: Ticket, *, public: bool, page: int = 1) -> Thread
     return ThreadPage(messages=chunk[::-1], page=page, pages=pages, total=total)
 
 
+def request_files(ticket: Ticket) -> QuerySet:
+    """The files sent with the ticket's request itself (a message's files are listed with the message)."""
+    return ticket.attachments.filter(message__isnull=True)
+
+
 SIMILAR_SHOWN = 5
 SIMILAR_MIN = 0.3  # pg_trgm's own default threshold for "similar"
 

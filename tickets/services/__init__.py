@@ -3,6 +3,7 @@
 One module per topic, every public name re-exported here, so callers write ``services.ticket_create(...)``.
 """
 
+from tickets.services.attachments import attachments_add, uploads_read
 from tickets.services.audit import audit_import, audit_record
 from tickets.services.bulk import ticket_bulk_change_status, ticket_bulk_load, ticket_bulk_seed_work
 from tickets.services.canned import canned_add_starters
@@ -13,7 +14,7 @@ from tickets.services.imports import (
     import_job_mark_writing,
     import_job_progress,
 )
-from tickets.services.mail import attachments_add, mail_receive, mail_retry
+from tickets.services.mail import mail_receive, mail_retry
 from tickets.services.messages import TooManyWaiting, message_add
 from tickets.services.sla import sla_backfill, sla_refresh
 from tickets.services.throttle import rate_counter_allows, rate_counter_hit
@@ -63,5 +64,6 @@ __all__ = [
     "ticket_fill_labels",
     "ticket_tags_change",
     "ticket_update",
+    "uploads_read",
     "tracking_reissue",
 ]

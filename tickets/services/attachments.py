@@ -2,10 +2,21 @@
 
 import filetype
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from tickets.mail.parse import ParsedAttachment, safe_name
 from tickets.models import Attachment, Ticket, TicketMessage
+from tickets.rules.files import upload_problems
+
+
+def uploads_read(uploads) -> list[ParsedAttachment]:
+    """Files uploaded through a form (the admin's reply box, the submission form, the tracking page), checked
+    against the upload limits by their sizes before any is read: past them, ``ValidationError`` keyed
+    "attachments" and nothing read into memory."""
+    if problems := upload_problems([(upload.name, upload.size) for upload in uploads]):
+        raise ValidationError({"attachments": problems})
+    return [ParsedAttachment(upload.name, upload.content_type or "", upload.read()) for upload in uploads]
 
 
 def attachments_add(

@@ -12,7 +12,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.mail.addresses import reply_address
+from tickets.mail.addresses import mailbox, reply_address
 from tickets.models import Ticket, TicketEmail, TicketMessage
 from tickets.rules.tracking import tracking_token, tracking_url
 from tickets.services.throttle import rate_counter_allows
@@ -74,8 +74,7 @@ def email_confirmation(*, ticket: Ticket, token: str) -> TicketEmail | None:
 
 def _mailbox_key(address: str) -> str:
     """One key per mailbox, not per spelling: case and a "+tag" (victim+1@, victim+2@) land in the same inbox."""
-    local, _, domain = address.strip().lower().rpartition("@")
-    return hashlib.sha256(f"{local.split('+', 1)[0]}@{domain}".encode()).hexdigest()[:40]
+    return hashlib.sha256(mailbox(address).encode()).hexdigest()[:40]
 
 
 def email_resolved(tickets) -> None:

@@ -8,7 +8,6 @@ auto-replies, bounces, bulk mail and our own mail are recorded and left unanswer
 ticket (classified, SLA clock started, confirmed) or the next customer message of the ticket it answers.
 """
 
-import hashlib
 import logging
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from tickets import selectors
 from tickets.classifier import classify
 from tickets.mail.addresses import own_addresses
 from tickets.mail.loops import automatic_reason
-from tickets.mail.parse import ParsedMail, Unreadable, parse
+from tickets.mail.parse import ParsedMail, Unreadable, parse, raw_key
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -45,7 +44,7 @@ def mail_receive(*, raw: bytes, transport: str) -> InboundEmail:
     try:
         mail = parse(raw)
     except Unreadable as problem:
-        return _keep(raw, transport, key=_hash_key(raw), state=InboundState.UNREADABLE, reason=str(problem))
+        return _keep(raw, transport, key=raw_key(raw), state=InboundState.UNREADABLE, reason=str(problem))
     key = mail.key(raw)
     if (earlier := InboundEmail.objects.filter(key=key).first()) is not None:
         return earlier
@@ -139,10 +138,6 @@ def _claim(raw, transport, key: str, mail: ParsedMail | None, state: str) -> tup
         inbound.raw.delete(save=False)
         return InboundEmail.objects.get(key=key[:255]), False
     return inbound, True
-
-
-def _hash_key(raw) -> str:
-    return "sha256:" + hashlib.sha256(bytes(raw) if isinstance(raw, bytes | bytearray) else b"").hexdigest()
 
 
 def _title(mail: ParsedMail) -> str:
