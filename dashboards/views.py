@@ -32,6 +32,7 @@ def dashboard_context(*, days: int) -> dict:
         "category_rows": [
             (Category(c).label, n, round(100 * n / total, 1)) for c, n in figures["category_breakdown"].items()
         ],
+        "tag_rows": [(name, colour, n, round(100 * n / total, 1)) for name, colour, n in figures["top_tags"]],
         "agreement_rows": [(Category(c).label, row) for c, row in figures["ai_agreement"].items()],
         "unsure_rows": [
             (f"AI unsure (confidence under {settings.AI_UNSURE_BELOW:.0%})", figures["ai_unsure_changes"]["unsure"]),

@@ -34,6 +34,19 @@ def counters_kept() -> bool:
     return is_postgresql()
 
 
+class JoinedNames(Aggregate):
+    """The group's names in order, joined by ", ": PostgreSQL's string_agg, SQLite's group_concat."""
+
+    function = "string_agg"
+    template = "%(function)s(%(expressions)s, ', ' ORDER BY %(expressions)s)"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, function="group_concat", template="%(function)s(%(expressions)s, ', ')"
+        )
+
+
 class _Median(Aggregate):
     """PostgreSQL's exact median in one pass: percentile_cont(0.5) WITHIN GROUP (ORDER BY ...)."""
 

@@ -18,6 +18,7 @@ DASHBOARD_PERMISSION = "tickets.view_dashboard"
 
 AGENT_PERMISSIONS = [
     "view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse", "view_tag",
+    "view_savedview", "add_savedview",
 ]  # fmt: skip
 MANAGER_PERMISSIONS = [
     *AGENT_PERMISSIONS,
@@ -34,6 +35,8 @@ MANAGER_PERMISSIONS = [
     "view_inboundemail",
     "change_tag",
     "delete_tag",
+    "change_savedview",
+    "delete_savedview",
 ]
 
 

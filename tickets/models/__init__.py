@@ -22,6 +22,13 @@ from tickets.models.tickets import (
     Ticket,
     ai_unsure,
 )
+from tickets.models.views import (
+    VIEW_NAME_MAX_LENGTH,
+    VIEW_QUERY_MAX_LENGTH,
+    PresenceState,
+    SavedView,
+    TicketPresence,
+)
 
 __all__ = [
     "AI_KEPT",
@@ -32,6 +39,8 @@ __all__ = [
     "PUBLIC_KINDS",
     "TICKET_FIELDS",
     "TITLE_MAX_LENGTH",
+    "VIEW_NAME_MAX_LENGTH",
+    "VIEW_QUERY_MAX_LENGTH",
     "Attachment",
     "AuditAction",
     "AuditEntry",
@@ -45,6 +54,8 @@ __all__ = [
     "InboundState",
     "ImportState",
     "Priority",
+    "PresenceState",
+    "SavedView",
     "RateCounter",
     "SLAPolicy",
     "TAG_MAX_LENGTH",
@@ -56,6 +67,7 @@ __all__ = [
     "TicketEmail",
     "TicketEvent",
     "TicketMessage",
+    "TicketPresence",
     "TicketTag",
     "Transport",
     "ai_unsure",

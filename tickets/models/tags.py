@@ -27,6 +27,9 @@ class Tag(models.Model):
     name = models.CharField(max_length=TAG_MAX_LENGTH, unique=True)
     colour = models.CharField(max_length=16, choices=TagColour.choices, default=TagColour.GREY)
     created_at = models.DateTimeField(default=timezone.now)
+    # Tickets carrying it: kept by PostgreSQL triggers on tickets_tickettag (migration 0021), so a list filtered by
+    # one tag is counted like a list filtered by category, from one row.
+    ticket_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -9,7 +9,18 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from tickets.models import AI_KEPT, NEWEST_FIRST, Category, Priority, Status, Ticket, TicketCount, ai_unsure
+from tickets.models import (
+    AI_KEPT,
+    NEWEST_FIRST,
+    Category,
+    Priority,
+    Status,
+    Tag,
+    Ticket,
+    TicketCount,
+    TicketTag,
+    ai_unsure,
+)
 from tickets.postgres import counters_kept, median
 
 
@@ -192,6 +203,23 @@ def sla_dashboard(*, days: int = 30) -> dict[str, Any]:
     }
 
 
+TOP_TAGS = 10
+
+
+def top_tags(limit: int = TOP_TAGS) -> list[tuple[str, str, int]]:
+    """The most used tags (name, colour, tickets carrying it), from the tags' counters: one small read at any size."""
+    if counters_kept():
+        tags = (
+            Tag.objects.filter(ticket_count__gt=0)
+            .order_by("-ticket_count", "name")
+            .values_list("name", "colour", "ticket_count")
+        )
+    else:
+        used = TicketTag.objects.values_list("tag__name", "tag__colour").annotate(n=Count("pk"))
+        tags = used.order_by("-n", "tag__name")
+    return list(tags[:limit])
+
+
 def ticket_dashboard(*, days: int = 30) -> dict[str, Any]:
     """Everything the managers' dashboard shows; the headline figures are exactly ``ticket_stats()``."""
     return {
@@ -202,5 +230,6 @@ def ticket_dashboard(*, days: int = 30) -> dict[str, Any]:
         "ai_agreement": ai_agreement_by_category(),
         "ai_unsure_changes": ai_unsure_changes(),
         "open_by_assignee": open_by_assignee(),
+        "top_tags": top_tags(),
         **sla_dashboard(days=days),
     }

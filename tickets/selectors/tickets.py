@@ -13,8 +13,18 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tickets.filters import TicketFilter
-from tickets.models import DONE_STATUSES, NEWEST_FIRST, PUBLIC_KINDS, Ticket, TicketCount, TicketEvent, TicketMessage
+from tickets.models import (
+    DONE_STATUSES,
+    NEWEST_FIRST,
+    PUBLIC_KINDS,
+    Tag,
+    Ticket,
+    TicketCount,
+    TicketEvent,
+    TicketMessage,
+)
 from tickets.postgres import counters_kept, nearest_titles
+from tickets.rules.tags import tag_name
 from tickets.rules.tracking import TOKEN_PATTERN, token_hash
 
 
@@ -101,10 +111,15 @@ def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> t
     state (it depends on the clock) or an owner (no counter per owner): exact up to ``SEARCH_COUNT_CAP`` matches,
     else the cap and ``exact=False``; an agent's 80,000 tickets were counted row by row on every page."""
     search = (filters.get("search") or "").strip()
+    labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
+    tags = {tag_name(n) for n in (filters.get("tag") or "").split(",")} - {""}
+    alone = not (search or labels or any(filters.get(name) for name in ("sla", "assignee", "tag_all", "ai_unsure")))
+    if alone and len(tags) == 1 and counters_kept():
+        # One tag and nothing else: its counter, kept by the database like the label counters.
+        return Tag.objects.filter(name=tags.pop()).aggregate(n=Sum("ticket_count", default=0))["n"], True
     if search or any(filters.get(name) for name in ("sla", "assignee", "tag", "tag_all")):
         return capped_count(queryset, SEARCH_COUNT_CAP)
     if counters_kept():
-        labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
         return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True
     return queryset.count(), True
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from tickets.transfer.export import EXPORT_COLUMNS
 
 # What an import reads: a row with an id updates that ticket, a row without one creates a ticket.
-IMPORT_COLUMNS = ("id", "title", "description", "category", "priority", "status", "submitter_email")
+IMPORT_COLUMNS = ("id", "title", "description", "category", "priority", "status", "submitter_email", "tags")
 DELIMITERS = (",", ";", "\t")
 # Single-byte encodings charset-normalizer chooses among when a file is neither UTF-8 nor cp1252.
 LEGACY_ENCODINGS = ["cp1250", "iso8859_2", "iso8859_15", "cp1257", "mac_roman"]

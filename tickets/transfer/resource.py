@@ -1,9 +1,11 @@
 """CSV import of tickets (django-import-export): previewed as a dry run, written only through the services."""
 
+from django.core.exceptions import ValidationError
 from import_export import resources
 
 from tickets import services
 from tickets.models import TICKET_FIELDS, Status, Ticket
+from tickets.rules.tags import tag_name, tag_problem
 from tickets.transfer.export import FREE_TEXT_COLUMNS, unguard
 from tickets.transfer.files import IMPORT_COLUMNS
 
@@ -42,6 +44,21 @@ class TicketResource(resources.ModelResource):
         # thousands of rows must not wait on an LLM.
         fill = instance.pk is None and instance.description
         instance._classification = services.ticket_fill_labels(instance, backend="local") if fill else None
+        # "tags": comma-separated names, as the export writes them; a file without the column leaves tags alone,
+        # an empty cell in it takes them off.
+        instance._tags = None
+        if "tags" in row:
+            names = [n for n in str(row["tags"] or "").split(",") if n.strip()]
+            if problems := [p for n in names if (p := tag_problem(n))]:
+                raise ValidationError({"tags": problems})
+            instance._tags = sorted({tag_name(n) for n in names})
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A row whose only change is its tags is not unchanged.
+        if getattr(instance, "_tags", None) is not None and instance.pk is not None:
+            if instance._tags != sorted(instance.tags.values_list("name", flat=True)):
+                return False
+        return super().skip_row(instance, original, row, import_validation_errors)
 
     def do_instance_save(self, instance, is_create):
         actor = getattr(self, "_actor", None)
@@ -59,8 +76,12 @@ class TicketResource(resources.ModelResource):
                 notify=False,  # an import never mails customers; the history still records each change
             )
             instance.pk = ticket.pk
+            if instance._tags:
+                services.ticket_update(ticket=ticket, data={"tags": instance._tags}, actor=actor, notify=False)
         else:
-            data = {name: getattr(instance, name) for name in IMPORT_COLUMNS if name != "id"}
+            data = {name: getattr(instance, name) for name in IMPORT_COLUMNS if name not in ("id", "tags")}
+            if instance._tags is not None:
+                data["tags"] = instance._tags
             services.ticket_update(ticket=instance, data=data, actor=actor, notify=False)
 
     def import_data(self, dataset, **kwargs):
