@@ -1,14 +1,20 @@
 """The one FilterSet behind the REST list, the selectors and the CSV export."""
 
+import re
+from datetime import datetime, time, timedelta
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
+from unfold.utils import parse_date_str
 
-from tickets.models import Category, Priority, Status, Ticket, TicketTag, ai_unsure
+from tickets.models import VIEW_QUERY_MAX_LENGTH, Category, Priority, Status, Tag, Ticket, TicketTag, ai_unsure
 from tickets.rules.sla import MOST_URGENT_FIRST, sla_filter
 from tickets.rules.sla import STATES as SLA_STATES
-from tickets.rules.tags import tag_name
+from tickets.rules.tags import tag_name, tag_problem
 from tickets.rules.tickets import ASSIGNEE_VALUE
 from tickets.validators import validate_storable_text
 
@@ -109,9 +115,107 @@ def filter_tags(queryset: QuerySet[Ticket], value: str, *, every: bool) -> Query
     names = sorted({tag_name(n) for n in value.split(",")} - {""})
     if not names:
         return queryset
+    # The tags' ids first (one read on the unique name): the planner then sees which tag, and how common it is.
+    ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    if not ids or (every and len(ids) < len(names)):
+        return queryset.none()
     tagged = TicketTag.objects.filter(ticket=OuterRef("pk"))
     if not every:
-        return queryset.filter(Exists(tagged.filter(tag__name__in=names)))
-    for name in names:
-        queryset = queryset.filter(Exists(tagged.filter(tag__name=name)))
+        return queryset.filter(Exists(tagged.filter(tag_id__in=sorted(ids.values()))))
+    for tag_id in sorted(ids.values()):
+        queryset = queryset.filter(Exists(tagged.filter(tag_id=tag_id)))
     return queryset
+
+
+# --- saved views: the changelist's own parameters --------------------------------------------------------------
+
+# What a saved view keeps of the changelist's query string: its filters, its search and its ordering.
+LABEL_PARAMETERS = {"status__exact": Status, "priority__exact": Priority, "category__exact": Category}
+VIEW_PARAMETERS = (
+    *LABEL_PARAMETERS, "assignee", "sla", "ai_unsure", "tag", "created_at_from", "created_at_to", "q", "o",
+)  # fmt: skip
+# Left out of a view without a word: the page, and the admin's own bookkeeping.
+VIEW_IGNORED = ("p", "_changelist_filters", "all", "e", "_facets")
+_ORDERING = re.compile(r"^-?[0-9]{1,3}(\.-?[0-9]{1,3}){0,9}$")
+
+
+def view_query(text: str) -> QueryDict:
+    """The changelist query string ``text`` as a saved view keeps it (ignored keys dropped, keys sorted), or a
+    ValidationError saying what cannot be kept."""
+    if len(text) > VIEW_QUERY_MAX_LENGTH:
+        raise ValidationError(f"A view's filters are at most {VIEW_QUERY_MAX_LENGTH} characters.")
+    given = QueryDict(text.lstrip("?"))
+    kept = QueryDict(mutable=True)
+    problems = []
+    for key in sorted(given):
+        if key in VIEW_IGNORED:
+            continue
+        values = [v for v in given.getlist(key) if v != ""]
+        if key not in VIEW_PARAMETERS:
+            problems.append(f"\u201c{key[:40]}\u201d is not a filter a view can keep.")
+        elif problem := _view_value_problem(key, values):
+            problems.append(problem)
+        elif values:
+            kept.setlist(key, values)
+    if problems:
+        raise ValidationError(problems)
+    return kept
+
+
+def _view_value_problem(key: str, values: list[str]) -> str:
+    if key in LABEL_PARAMETERS:
+        bad = [v for v in values if v not in LABEL_PARAMETERS[key].values]
+        return f"Unknown {key.split('__')[0]}: {', '.join(bad)[:80]}." if bad else ""
+    if len(values) > 1:
+        return f"{key} takes one value."
+    value = values[0] if values else ""
+    checks = {
+        "assignee": lambda v: ASSIGNEE_VALUE.match(v),
+        "sla": lambda v: v in SLA_STATES,
+        "ai_unsure": lambda v: v in ("true", "false"),
+        "tag": lambda v: all(not tag_problem(n) for n in v.split(",") if n.strip()),
+        "created_at_from": lambda v: parse_date_str(v) is not None,
+        "created_at_to": lambda v: parse_date_str(v) is not None,
+        "q": lambda v: len(v) <= SEARCH_MAX_LENGTH and _storable(v),
+        "o": lambda v: _ORDERING.match(v),
+    }
+    return "" if not value or checks[key](value) else f"{key}: \u201c{value[:60]}\u201d is not a value it takes."
+
+
+def _storable(value: str) -> bool:
+    try:
+        validate_storable_text(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def filter_view(queryset: QuerySet[Ticket], params: QueryDict, *, user) -> QuerySet[Ticket]:
+    """The tickets the changelist shows for the (``view_query``-kept) ``params``: the same rules as its filters."""
+    for key in LABEL_PARAMETERS:
+        if values := params.getlist(key):
+            queryset = queryset.filter(**{f"{key.split('__')[0]}__in": values})
+    if value := params.get("assignee"):
+        queryset = filter_assignee(queryset, value, user=user)
+    if value := params.get("sla"):
+        queryset = queryset.filter(sla_filter(value, timezone.now()))
+    if value := params.get("ai_unsure"):
+        queryset = queryset.filter(ai_unsure()) if value == "true" else queryset.exclude(ai_unsure())
+    if value := params.get("tag"):
+        queryset = filter_tags(queryset, value, every=False)
+    days = filter_days(queryset, "created_at", params.get("created_at_from"), params.get("created_at_to"))
+    return search_tickets(queryset.none() if days is None else days, params.get("q", ""))
+
+
+def filter_days(queryset: QuerySet, field: str, start: str | None, end: str | None) -> QuerySet | None:
+    """Whole days in the server's time zone, both ends included; None for a date that does not parse."""
+    bounds = {}
+    for value, lookup, shift in ((start, "gte", 0), (end, "lt", 1)):
+        if value in (None, ""):
+            continue
+        day = parse_date_str(value) if isinstance(value, str) else None
+        if day is None:
+            return None
+        moment = datetime.combine(day + timedelta(days=shift), time.min)
+        bounds[f"{field}__{lookup}"] = timezone.make_aware(moment)
+    return queryset.filter(**bounds)

@@ -323,6 +323,9 @@ ATTACHMENTS_MAX = env.int("ATTACHMENTS_MAX", default=10)
 ATTACHMENTS_MAX_TOTAL_BYTES = env.int("ATTACHMENTS_MAX_TOTAL_BYTES", default=25 * 1024 * 1024)
 # A ticket's conversation is shown a page at a time, newest page first (admin, API, tracking page).
 THREAD_PAGE_SIZE = env.int("THREAD_PAGE_SIZE", default=25)
+# How often an open ticket page tells the server the agent is still there (and hears who else is): one small
+# request per open page; "Ana is replying" shows within this many seconds.
+PRESENCE_POLL_SECONDS = env.int("PRESENCE_POLL_SECONDS", default=10)
 
 LOGGING = {
     "version": 1,

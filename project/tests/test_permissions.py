@@ -22,6 +22,9 @@ K = "{token}"
 A = "{attachment}"
 M = "{inbound}"  # a received email (M for mail)
 
+# The ticket page's side panel, posted whole as its script does.
+PROPERTIES = {"title": "Printer", "description": "It jams.", "status": "resolved", "priority": "", "category": ""}
+
 # (method, path, body, status for each of ROLES)
 TABLE = [
     ("GET", "/healthz", None, (200, 200, 200, 200, 200, 200)),
@@ -64,6 +67,13 @@ TABLE = [
     ("POST", f"/admin/tickets/ticket/{T}/new-link/", {}, (302, 403, 302, 302, 302, 403)),
     ("POST", f"/admin/tickets/ticket/{T}/messages/", {"kind": "note", "body": "x"}, (302, 403, 302, 302, 302, 403)),
     ("POST", f"/admin/tickets/ticket/{T}/suggest-reply/", {}, (302, 403, 200, 200, 200, 403)),
+    ("POST", f"/admin/tickets/ticket/{T}/properties/", PROPERTIES, (302, 403, 200, 200, 200, 403)),
+    ("POST", f"/admin/tickets/ticket/{T}/presence/", {"state": "replying"}, (302, 403, 200, 200, 200, 403)),
+    ("GET", f"/admin/tickets/ticket/{T}/next/", None, (302, 403, 302, 302, 302, 403)),
+    ("POST", "/admin/tickets/ticket/save-view/", {"name": "My open", "query": "assignee=me"},
+     (302, 403, 302, 302, 302, 403)),
+    ("GET", "/admin/tickets/ticket/view-counts/", None, (302, 403, 200, 200, 200, 403)),
+    ("GET", "/admin/tickets/savedview/", None, (302, 403, 200, 200, 200, 403)),
     ("GET", "/admin/tickets/ticket/export/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/ticket/export-xlsx/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/ticket/jobs/", None, (302, 403, 200, 200, 200, 403)),

@@ -1,14 +1,11 @@
 """The changelist's own filters: whole-day date ranges, whose tickets (mine, nobody's, an agent's), SLA state,
 and the AI's confidence."""
 
-from datetime import datetime, time, timedelta
-
 from django.contrib import admin
 from django.utils import timezone
 from unfold.contrib.filters.admin import RangeDateFilter
-from unfold.utils import parse_date_str
 
-from tickets.filters import filter_assignee
+from tickets.filters import filter_assignee, filter_days
 from tickets.models import ai_unsure
 from tickets.rules.sla import LABELS, STATES, sla_filter
 from tickets.rules.tickets import ASSIGNEE_VALUE
@@ -19,17 +16,10 @@ class DayRangeFilter(RangeDateFilter):
     """Whole days in the server's time zone, both ends included, on a date-time field."""
 
     def queryset(self, request, queryset):
-        bounds = {}
-        for suffix, lookup, shift in (("_from", "gte", 0), ("_to", "lt", 1)):
-            value = self.used_parameters.get(self.parameter_name + suffix)
-            if value in (None, ""):
-                continue
-            day = parse_date_str(value) if isinstance(value, str) else None
-            if day is None:
-                return None  # unparseable: the admin shows an invalid-filter message, not a 500
-            start = datetime.combine(day + timedelta(days=shift), time.min)
-            bounds[f"{self.parameter_name}__{lookup}"] = timezone.make_aware(start)
-        return queryset.filter(**bounds)
+        # None (a date that does not parse): the admin shows an invalid-filter message, not a 500.
+        value = self.used_parameters.get
+        name = self.parameter_name
+        return filter_days(queryset, name, value(name + "_from"), value(name + "_to"))
 
 
 class AssigneeFilter(admin.SimpleListFilter):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from unfold.contrib.import_export.forms import ImportForm
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from tickets.models import Ticket
 from tickets.rules.tags import tag_problem
@@ -65,6 +66,7 @@ class TicketAdminForm(forms.ModelForm):
         required=False,
         max_length=500,
         help_text="Comma-separated; a new name creates the tag.",
+        widget=UnfoldAdminTextInputWidget,
     )
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,7 @@ from unfold.contrib.import_export.forms import ExportForm
 from unfold.decorators import action, display
 
 from tickets import services
+from tickets.admin.desk import TicketDeskMixin
 from tickets.admin.filters import AIUnsureFilter, AssigneeFilter, DayRangeFilter, SLAFilter
 from tickets.admin.forms import TicketAdminForm, TicketImportForm, stale_message
 from tickets.admin.navigation import back_to
@@ -26,6 +27,7 @@ from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.rows import ROW_PK, row_url_pattern
 from tickets.admin.tags import TagFilter, TicketTagsMixin
 from tickets.admin.transfer import TicketTransferMixin
+from tickets.admin.views import TicketViewsMixin
 from tickets.admin.work import TicketWorkMixin
 from tickets.filters import search_tickets
 from tickets.models import NEWEST_FIRST, PAGE_SIZE, TICKET_FIELDS, Priority, Status, Ticket, TicketEvent
@@ -86,7 +88,15 @@ def status_cell(status: str, url: str, language: str) -> str:
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketWorkMixin, TicketTagsMixin, TicketTransferMixin, ModelAdmin, ImportExportModelAdmin):
+class TicketAdmin(
+    TicketDeskMixin,
+    TicketWorkMixin,
+    TicketTagsMixin,
+    TicketViewsMixin,
+    TicketTransferMixin,
+    ModelAdmin,
+    ImportExportModelAdmin,
+):
     list_display = [
         "id",
         "title",
@@ -205,6 +215,8 @@ class TicketAdmin(TicketWorkMixin, TicketTagsMixin, TicketTransferMixin, ModelAd
     def get_urls(self):
         urls = [
             *self.work_urls(),
+            *self.desk_urls(),
+            *self.views_urls(),
             *self.transfer_urls(),
             path(
                 "<int:pk>/set-status/",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from unfold.decorators import action, display
 
 from tickets import selectors, services
+from tickets.admin.desk import reply_collision, ticket_url, view_of
 from tickets.admin.navigation import back_to
 from tickets.admin.rows import row_url
 from tickets.models import MessageKind, Status, Ticket
@@ -108,11 +109,27 @@ class TicketWorkMixin:
 
     def add_message_view(self, request, pk):
         ticket = self._ticket_to_change(request, pk)
-        kind = request.POST.get("kind", "")
-        change_page = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        # "Send and next" carries no kind of its own: it sends a reply.
+        kind = request.POST.get("kind", "") or (MessageKind.REPLY if request.POST.get("and_next") else "")
+        view = view_of(request)
+        change_page = ticket_url(ticket.pk, view)
         if kind not in (MessageKind.REPLY, MessageKind.NOTE):
             self.message_user(request, "Choose a reply or a note.", messages.ERROR)
             return HttpResponseRedirect(change_page)
+        if others := reply_collision(request, ticket):
+            # Someone answered while this agent was writing: nothing is sent; the draft waits in the box.
+            request.session[f"reply-draft-{ticket.pk}"] = request.POST.get("body", "")[:10000]
+            said = "; ".join(
+                f"{m.author.get_username()} replied at {timezone.localtime(m.created_at):%H:%M}: "
+                f"\u201c{m.body[:300]}\u201d"
+                for m in others
+            )
+            self.message_user(
+                request,
+                f"Not sent: {said}. Your reply is still in the box; send it again if it still applies.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(change_page + "#reply")
         try:
             files = services.uploads_read(request.FILES.getlist("attachments"))
             services.message_add(
@@ -127,8 +144,13 @@ class TicketWorkMixin:
             services.ticket_change_status(ticket=ticket, status=then, actor=request.user)  # the canned reply's move
         sent = " It will be emailed to the submitter." if kind == MessageKind.REPLY and ticket.submitter_email else ""
         noun = "Reply" if kind == MessageKind.REPLY else "Internal note"
-        self.message_user(request, f"{noun} added.{sent}", messages.SUCCESS)
-        return HttpResponseRedirect(change_page + "#thread")
+        moved = (
+            f" {ticket} is now {Status(then).label.lower()}." if then in Status.values and then != ticket.status else ""
+        )
+        self.message_user(request, f"{noun} added.{sent}{moved}", messages.SUCCESS)
+        if request.POST.get("and_next"):
+            return self.redirect_to_next(request, ticket, view)
+        return HttpResponseRedirect(change_page + "#reply")
 
     def suggest_reply_view(self, request, pk):
         """JSON for the reply box: the AI's draft, else the closest canned response, else nothing. Never sends."""
@@ -146,12 +168,17 @@ class TicketWorkMixin:
         page = request.GET.get("thread_page", "1")
         thread = selectors.ticket_thread_page(ticket, public=False, page=int(page) if page.isdigit() else 1)
         return {
+            **self.desk_context(request, ticket),
             "request_files": selectors.request_files(ticket),
             "upload_limits": {
                 "count": settings.ATTACHMENTS_MAX,
                 "megabytes": settings.ATTACHMENT_MAX_BYTES // 1_048_576,
             },
             "thread": thread.messages,
+            # The newest message the page shows: a reply sent over a later one by someone else asks first.
+            "newest_message_id": thread.messages[-1].pk
+            if thread.page == 1 and thread.messages
+            else ticket.messages.order_by("-id").values_list("pk", flat=True).first(),
             "thread_page": thread,
             "thread_ticket": ticket,
             "can_write": self.has_change_permission(request, ticket),

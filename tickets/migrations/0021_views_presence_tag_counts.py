@@ -137,6 +137,15 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("ticket", "user"), name="presence_ticket_user_unique")],
             },
         ),
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(
+                models.F("submitter_email"),
+                models.OrderBy(models.F("created_at"), descending=True),
+                condition=models.Q(("submitter_email", ""), _negated=True),
+                name="ticket_submitter_newest_idx",
+            ),
+        ),
         migrations.RunPython(postgres_only(TAG_COUNT_SQL), postgres_only(TAG_COUNT_BACKWARD_SQL)),
         migrations.RunPython(default_views, migrations.RunPython.noop),
         migrations.RunPython(

@@ -168,6 +168,13 @@ class Ticket(models.Model):
             models.Index(
                 fields=["tracking_token_hash"], condition=~Q(tracking_token_hash=""), name="ticket_tracking_idx"
             ),
+            # The submitter's other tickets, on the ticket page's side panel.
+            models.Index(
+                "submitter_email",
+                models.F("created_at").desc(),
+                condition=~Q(submitter_email=""),
+                name="ticket_submitter_newest_idx",
+            ),
             # Resolution times and SLA outcomes of recently resolved tickets, answered from the index alone.
             models.Index(
                 fields=["resolved_at"],

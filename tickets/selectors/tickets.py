@@ -150,3 +150,21 @@ def confirmed_training_rows() -> list[dict[str, str]]:
         .order_by("pk")
         .values("title", "description", "category", "priority")
     )
+
+
+SUBMITTER_TICKETS_SHOWN = 5
+HISTORY_SHOWN = 50
+
+
+def submitter_tickets(ticket: Ticket) -> list[Ticket]:
+    """The submitter's other tickets, newest first (the side panel's "Their other tickets")."""
+    if not ticket.submitter_email:
+        return []
+    others = Ticket.objects.filter(submitter_email=ticket.submitter_email).exclude(pk=ticket.pk)
+    return list(others.order_by("-created_at").only("pk", "title", "status", "created_at")[:SUBMITTER_TICKETS_SHOWN])
+
+
+def ticket_history(ticket: Ticket) -> list[TicketEvent]:
+    """The ticket's latest changes, oldest first within them, with who made each (the page's history timeline)."""
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("-created_at", "-id")
+    return list(events[:HISTORY_SHOWN])[::-1]

@@ -31,8 +31,22 @@ from tickets.services.tickets import (
     ticket_update,
 )
 from tickets.services.tracking import tracking_reissue
+from tickets.services.views import (
+    presence_leave,
+    presence_mark,
+    saved_view_defaults,
+    saved_view_delete,
+    saved_view_move,
+    saved_view_save,
+)
 
 __all__ = [
+    "presence_leave",
+    "presence_mark",
+    "saved_view_defaults",
+    "saved_view_delete",
+    "saved_view_move",
+    "saved_view_save",
     "UPDATABLE_FIELDS",
     "StaleTicket",
     "TooManyWaiting",

@@ -368,6 +368,7 @@ class TestExport:
             "id", "title", "description", "category", "priority", "status", "submitter_email",
             "created_at", "updated_at", "resolved_at", "ai_category", "ai_priority", "ai_confidence", "classified_by",
             "assignee", "first_response_at", "first_response_due_at", "resolution_due_at", "sla_state",
+            "tags",
         ]  # fmt: skip
         assert rows[0]["created_at"].startswith(timezone.now().strftime("%Y-%m-%d"))
         assert (rows[0]["assignee"], rows[0]["first_response_at"]) == ("manager", "")
@@ -578,7 +579,7 @@ class TestWorkTheTicket:
         assert "Nothing was added" in response.content.decode()
         page = agent_client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
         kinds = re.findall(r'data-kind="(\w+)"', page)
-        assert kinds == ["note", "reply"]  # oldest first
+        assert kinds == ["request", "note", "reply"]  # the request, then oldest first
         assert "Customer is on the &lt;b&gt;old&lt;/b&gt; plan" in page  # inert text
         assert "ticket-message-note" in page and "email queued" in page
         assert 'name="kind" value="reply"' in page and 'name="kind" value="note"' in page

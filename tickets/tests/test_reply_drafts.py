@@ -134,7 +134,7 @@ def test_canned_responses_and_drafts_in_the_admin_in_chromium(live_server, page,
     box = page.get_by_label("Reply to the submitter, or write an internal note")
 
     # The earlier, resolved twin is one click away.
-    similar = page.get_by_role("complementary", name="Similar earlier tickets")
+    similar = page.get_by_role("region", name="Similar earlier tickets")
     expect(similar.get_by_role("link", name=f"#{earlier.pk} {earlier.title}")).to_be_visible()
 
     # The AI's draft fills the box; the agent edits it and sends it.
@@ -155,6 +155,6 @@ def test_canned_responses_and_drafts_in_the_admin_in_chromium(live_server, page,
     expect(page.get_by_label("Canned response")).to_have_value(str(canned.pk))
     expect(page.get_by_text("here is the closest canned response, \u201cVPN restart\u201d")).to_be_visible()
     page.get_by_role("button", name=re.compile("Send reply")).click()
-    expect(page.get_by_text("Reply added.")).to_be_visible()
+    expect(page.get_by_text(f"Reply added. {ticket} is now in progress.")).to_be_visible()
     ticket.refresh_from_db()
     assert ticket.status == "in_progress" and ticket.messages.count() == 2

@@ -52,4 +52,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {loaded + len(DEMO_TICKETS)} demo tickets over the last {DEMO_DAYS} days.")
         if added := services.canned_add_starters():
             self.stdout.write(f"Added {added} starter canned responses.")
+        services.saved_view_defaults()  # Mine, Unassigned, Breached in the sidebar
         self.stdout.write("Pages: / (submit a ticket), /admin/ (staff), /api/docs/ (API).")
