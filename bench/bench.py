@@ -83,6 +83,10 @@ CASES = [
     ("admin changelist, mine", "GET", "/admin/tickets/ticket/?assignee=me", Ratio(3, LIST), "session"),
     ("admin changelist, SLA breached", "GET", "/admin/tickets/ticket/?sla=breached", Ratio(3, LIST), "session"),
     ("admin change page (thread)", "GET", "/admin/tickets/ticket/{ticket}/change/", Ratio(50), "session"),
+    ("admin changelist, tag", "GET", "/admin/tickets/ticket/?tag=vip", Ratio(3, LIST), "session"),
+    ("admin saved-view sidebar counts (fresh)", "GET", "/admin/tickets/ticket/view-counts/", Ratio(3, LIST),
+     "session"),
+    ("admin ticket page presence poll", "POST", "/admin/tickets/ticket/{ticket}/presence/", Ratio(1, LIST), "session"),
     ("attachment download (100 KB)", "GET", "/api/attachments/{attachment}/", Ratio(10), "token"),
     ("admin Excel export, a rare word's tickets", "GET", "/admin/tickets/ticket/export-xlsx/?q=kaleidoscope",
      Ratio(80), "session"),
@@ -100,6 +104,8 @@ TAG_SEED = (
 )
 # A title sharing few trigrams with any seeded one: the similar-tickets index must search far for it.
 LONE_TITLE = "Zebra quokka xylophone hums"
+# What a POST case sends: the classifier's request, or (by case name) the ticket page's poll.
+BODIES = {"admin ticket page presence poll": {"state": "viewing", "after": "0"}}
 CLASSIFY_BODY = {"title": "Charged twice", "description": "My card was charged twice for invoice 4411, please refund."}
 
 
@@ -241,7 +247,7 @@ def prepare_database(dsn: str, database: str, size: int, env: dict) -> None:
     manage(env, "shell", "-c", script)
     # Measure a maintained database: rows left by earlier runs' create tests are vacuumed like autovacuum would.
     with psycopg.connect(f"{dsn}/{database}", autocommit=True) as conn:
-        for table in ("tickets_ticket", "tickets_ticketevent", "tickets_ticketcount"):
+        for table in ("tickets_ticket", "tickets_ticketevent", "tickets_ticketcount", "tickets_tickettag"):
             conn.execute(f"VACUUM (ANALYZE) {table}")
 
 
@@ -323,7 +329,11 @@ class Client:
     def call(self, method: str, path: str, who: str | None, body=None):
         headers = {"Accept": "application/json"} if path.startswith("/api/") else {}
         data = None
-        if body is not None:
+        if body is not None and who == "session":
+            # An admin form's post: form-encoded, with the session's CSRF token.
+            data, headers["Content-Type"] = urllib.parse.urlencode(body).encode(), "application/x-www-form-urlencoded"
+            headers["X-CSRFToken"] = next(c.value for c in self.jar if c.name == "csrftoken")
+        elif body is not None:
             data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
         if who == "token":
             headers["Authorization"] = f"Token {self.token}"
@@ -347,16 +357,20 @@ def warm_every_worker(client: Client, cases, rounds: int = 6) -> None:
     database connection and compiled its templates before any request is timed."""
 
     def call(case):
-        _, method, path, _, who = case
-        client.call(method, path, who, CLASSIFY_BODY if method == "POST" else None)
+        name, method, path, _, who = case
+        client.call(method, path, who, case_body(name, method))
 
     with ThreadPoolExecutor(max_workers=gunicorn_workers()) as pool:
         list(pool.map(call, cases * rounds))
 
 
+def case_body(name: str, method: str):
+    return BODIES.get(name, CLASSIFY_BODY) if method == "POST" else None
+
+
 def measure(client: Client, case, warmup: int, requests: int) -> dict:
     name, method, path, budget, who = case
-    body = CLASSIFY_BODY if method == "POST" else None
+    body = case_body(name, method)
     for _ in range(warmup):
         client.call(method, path, who, body)
     times, cpu, sql, deadline = [], [], [], time.monotonic() + 120

@@ -86,6 +86,7 @@ class TicketDeskMixin:
             "history": SimpleLazyObject(lambda: selectors.ticket_history(ticket)),
             "submitter_tickets": SimpleLazyObject(lambda: selectors.submitter_tickets(ticket)),
             "others": SimpleLazyObject(lambda: selectors.presence_others(ticket, user=request.user)),
+            "recent_replies": SimpleLazyObject(lambda: selectors.recent_replies(ticket, user=request.user)),
             "sla": {
                 "state": state,
                 "label": SLA_LABELS.get(state, ""),

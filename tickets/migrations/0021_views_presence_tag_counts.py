@@ -135,6 +135,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "constraints": [models.UniqueConstraint(fields=("ticket", "user"), name="presence_ticket_user_unique")],
+                "indexes": [models.Index(fields=["seen_at"], name="presence_seen_idx")],
             },
         ),
         migrations.AddIndex(

@@ -53,6 +53,7 @@ class TicketPresence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="presence_ticket_user_unique")]
+        indexes = [models.Index(fields=["seen_at"], name="presence_seen_idx")]  # the sweep of pages long closed
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.state} #{self.ticket_id}"

@@ -1,5 +1,8 @@
 """Saved views and who is on a ticket's page."""
 
+import secrets
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -47,9 +50,16 @@ def saved_view_delete(*, view: SavedView) -> None:
         SavedView.objects.filter(pk=view.pk).delete()
 
 
+PRESENCE_KEPT = timedelta(hours=1)  # rows of pages closed without a word (a crashed browser) go after this
+PRESENCE_SWEEP_EVERY = 200  # about one poll in this many sweeps them, so the table stays the size of the desk
+
+
 def presence_mark(*, ticket: Ticket, user, state: str) -> None:
     """``user`` is on ``ticket``'s page, viewing or writing a reply, as of now: one upsert."""
     state = state if state in PresenceState.values else PresenceState.VIEWING
+    if secrets.randbelow(PRESENCE_SWEEP_EVERY) == 0:
+        with transaction.atomic():
+            TicketPresence.objects.filter(seen_at__lt=timezone.now() - PRESENCE_KEPT).delete()
     with transaction.atomic():
         TicketPresence.objects.bulk_create(
             [TicketPresence(ticket=ticket, user=user, state=state, seen_at=timezone.now())],

@@ -47,9 +47,9 @@ def test_the_page_puts_the_conversation_first_and_the_properties_beside_it(clien
     html = client.get(change(ticket)).content.decode()
     main, side = html.split('class="ticket-desk-side"')
     # The request, then the reply, then the note, then the reply box: all before the side panel.
-    order = [
-        main.index(s) for s in ("It jams on page 2.", "Which model?", "Known firmware bug.", 'id="id_message_body"')
-    ]
+    thread = main[main.index('<ol class="ticket-messages">') :]
+    texts = ("It jams on page 2.", "Which model?", "Known firmware bug.", 'id="id_message_body"')
+    order = [thread.index(text) for text in texts]
     assert order == sorted(order)
     assert 'id="id_status"' in side and 'id="id_assignee"' in side and 'id="id_tags_text"' in side
     assert f"#{earlier.pk} Scanner too" in side  # the submitter's other tickets
@@ -180,3 +180,29 @@ def test_the_thread_order_is_the_agents_choice_and_stays(client, agent):
     assert html.index(">second<") < html.index(">first<")
     html = client.get(change(ticket)).content.decode()  # remembered
     assert html.index(">second<") < html.index(">first<")
+
+
+def test_pages_closed_without_a_word_are_swept_from_presence(agent, make_staff, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets.models import TicketPresence
+
+    ana = make_staff("ana", "Support agent")
+    old, current = TicketFactory(), TicketFactory()
+    services.presence_mark(ticket=old, user=ana, state="replying")
+    TicketPresence.objects.filter(ticket=old).update(seen_at=timezone.now() - timedelta(hours=2))
+    monkeypatch.setattr("tickets.services.views.PRESENCE_SWEEP_EVERY", 1)
+    services.presence_mark(ticket=current, user=agent, state="viewing")
+    assert list(TicketPresence.objects.values_list("ticket", "user")) == [(current.pk, agent.pk)]
+
+
+def test_a_page_opened_just_after_another_agents_reply_says_so(client, agent, make_staff):
+    ana = make_staff("ana", "Support agent")
+    ticket = TicketFactory()
+    services.message_add(ticket=ticket, kind=MessageKind.REPLY, body="Done.", author=ana)
+    services.message_add(ticket=ticket, kind=MessageKind.REPLY, body="Mine.", author=agent)
+    client.force_login(agent)
+    html = client.get(change(ticket)).content.decode()
+    assert re.search(r"ana replied [0\xa0minutes]+ ago", html) and "agent replied" not in html
