@@ -37,6 +37,10 @@ MANAGER_PERMISSIONS = [
     "delete_tag",
     "change_savedview",
     "delete_savedview",
+    "view_businesscalendar",
+    "add_businesscalendar",
+    "change_businesscalendar",
+    "delete_businesscalendar",
 ]
 
 

@@ -53,6 +53,12 @@ NAVIGATION = [
                 "permission": lambda request: request.user.has_perm(VIEW_SLA_POLICIES),
             },
             {
+                "title": "Business hours",
+                "icon": "calendar_month",
+                "link": reverse_lazy("admin:tickets_businesscalendar_changelist"),
+                "permission": lambda request: request.user.has_perm("tickets.view_businesscalendar"),
+            },
+            {
                 "title": "Import jobs",
                 "icon": "upload_file",
                 "link": reverse_lazy("admin:tickets_importjob_changelist"),

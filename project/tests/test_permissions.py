@@ -85,6 +85,8 @@ TABLE = [
     ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/importjob/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/slapolicy/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/businesscalendar/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/tickets/businesscalendar/add/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/tag/", None, (302, 403, 200, 200, 200, 403)),
     ("GET", "/admin/tickets/cannedresponse/", None, (302, 403, 200, 200, 200, 200)),
     ("GET", "/admin/auth/user/", None, (302, 403, 403, 403, 200, 403)),

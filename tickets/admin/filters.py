@@ -64,7 +64,7 @@ class SLAFilter(admin.SimpleListFilter):
     parameter_name = "sla"
 
     def lookups(self, request, model_admin):
-        return [(state, LABELS[state]) for state in ("breached", "due_soon", "ok", "met")]
+        return [(state, LABELS[state]) for state in ("breached", "due_soon", "ok", "paused", "met")]
 
     def queryset(self, request, queryset):
         if self.value() in STATES:

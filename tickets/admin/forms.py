@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from unfold.contrib.import_export.forms import ImportForm
-from unfold.widgets import UnfoldAdminTextInputWidget
+from unfold.widgets import UnfoldAdminTextInputWidget, UnfoldBooleanSwitchWidget
 
 from tickets.models import Ticket
 from tickets.rules.tags import tag_problem
@@ -69,10 +69,18 @@ class TicketAdminForm(forms.ModelForm):
         widget=UnfoldAdminTextInputWidget,
     )
 
+    waiting = forms.BooleanField(
+        label="Waiting on the customer",
+        required=False,
+        widget=UnfoldBooleanSwitchWidget,
+        help_text="The SLA clock pauses until they answer (their message ends the wait).",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = ticket_version(self.instance)
+            self.fields["waiting"].initial = self.instance.waiting_since is not None
             self.fields["tags_text"].initial = ", ".join(self.instance.tags.values_list("name", flat=True))
 
     def clean_tags_text(self):

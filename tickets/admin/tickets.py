@@ -270,6 +270,8 @@ class TicketAdmin(
             changes = {name: data[name] for name in form.changed_data if name in services.UPDATABLE_FIELDS}
             if "tags_text" in form.changed_data:
                 changes["tags"] = [n for n in data["tags_text"].split(",") if n.strip()]
+            if "waiting" in form.changed_data:
+                changes["waiting"] = data["waiting"]
             ticket = services.ticket_update(
                 ticket=obj, data=changes, actor=request.user, expected_version=data.get("version")
             )

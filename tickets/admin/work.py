@@ -22,9 +22,10 @@ from tickets.admin.rows import row_url
 from tickets.models import MessageKind, Status, Ticket
 from tickets.rules.sla import LABELS as SLA_LABELS
 from tickets.rules.sla import sla_state
+from tickets.services.tickets import WAITING
 
 TRACKING_REISSUE_MAX = 500  # one action's worth: each new link is a row lock, a history entry and maybe an email
-SLA_COLOURS = {"ok": "success", "due_soon": "warning", "breached": "danger", "met": "info"}
+SLA_COLOURS = {"ok": "success", "due_soon": "warning", "breached": "danger", "met": "info", "paused": "info"}
 
 SUGGESTION_MESSAGES = {
     "llm": "Draft by the AI: read and edit it before sending. Nothing is sent until you click Send reply.",
@@ -140,13 +141,17 @@ class TicketWorkMixin:
             self.message_user(request, "Nothing was added: " + " ".join(texts), messages.ERROR)
             return HttpResponseRedirect(change_page)
         then = request.POST.get("set_status", "")
-        if kind == MessageKind.REPLY and then in Status.values and then != ticket.status:
+        if kind == MessageKind.REPLY and then == WAITING:  # a question asked: the SLA waits for the answer
+            services.ticket_update(ticket=ticket, data={WAITING: True}, actor=request.user)
+        elif kind == MessageKind.REPLY and then in Status.values and then != ticket.status:
             services.ticket_change_status(ticket=ticket, status=then, actor=request.user)  # the canned reply's move
         sent = " It will be emailed to the submitter." if kind == MessageKind.REPLY and ticket.submitter_email else ""
         noun = "Reply" if kind == MessageKind.REPLY else "Internal note"
         moved = (
             f" {ticket} is now {Status(then).label.lower()}." if then in Status.values and then != ticket.status else ""
         )
+        if kind == MessageKind.REPLY and then == WAITING:
+            moved = f" {ticket} waits on the customer: its SLA is paused until they answer."
         self.message_user(request, f"{noun} added.{sent}{moved}", messages.SUCCESS)
         if request.POST.get("and_next"):
             return self.redirect_to_next(request, ticket, view)

@@ -54,7 +54,12 @@ class TicketSerializer(serializers.ModelSerializer):
     submitter_email = serializers.CharField(read_only=True, help_text="Optional: empty when not given.")
     ai_category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
     ai_priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, read_only=True)
-    sla_state = serializers.SerializerMethodField(help_text="ok, due_soon, breached or met (null without a policy).")
+    sla_state = serializers.SerializerMethodField(
+        help_text="ok, due_soon, breached, met, or paused while waiting on the customer (null without a policy)."
+    )
+    waiting_since = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Waiting on the customer since then (the SLA clock is paused)."
+    )
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True, help_text="The tags' names.")
     version = serializers.SerializerMethodField(
         help_text="The ticket's ETag value: send it back as If-Match on a PATCH to refuse a stale update (412)."
@@ -64,7 +69,7 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = [
             *TICKET_FIELDS, "assignee", "first_response_at", "customer_replied",
-            "first_response_due_at", "resolution_due_at", "sla_state", "version", "tags",
+            "first_response_due_at", "resolution_due_at", "sla_state", "waiting_since", "version", "tags",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -156,6 +161,10 @@ class TicketUpdateSerializer(serializers.Serializer):
         max_length=20,
         required=False,
         help_text="The ticket's tags, all of them (names; new ones are created).",
+    )
+    waiting = serializers.BooleanField(
+        required=False,
+        help_text="true: waiting on the customer (the SLA clock pauses until they answer); false: no longer.",
     )
 
     def validate_tags(self, names):

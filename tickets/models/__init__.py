@@ -6,7 +6,7 @@ from tickets.models.events import EventField, TicketEvent
 from tickets.models.imports import ImportJob, ImportState
 from tickets.models.mail import Attachment, InboundEmail, InboundState, Transport
 from tickets.models.messages import PUBLIC_KINDS, CannedResponse, EmailStatus, MessageKind, TicketEmail, TicketMessage
-from tickets.models.sla import SLAPolicy
+from tickets.models.sla import BusinessCalendar, SLAPolicy
 from tickets.models.tags import TAG_MAX_LENGTH, Tag, TagColour, TicketTag
 from tickets.models.tickets import (
     AI_KEPT,
@@ -44,6 +44,7 @@ __all__ = [
     "Attachment",
     "AuditAction",
     "AuditEntry",
+    "BusinessCalendar",
     "CannedResponse",
     "Category",
     "EmailStatus",

@@ -1,5 +1,7 @@
 """The ticket: its labels, limits and lifecycle."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -111,6 +113,10 @@ class Ticket(models.Model):
     sla_due_at = models.DateTimeField("next due", null=True, blank=True, editable=False)
     sla_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
     sla_breached = models.BooleanField(default=False, db_default=False, editable=False)
+    # Waiting on the customer (an agent asked a question): no deadline is pending meanwhile, and each wait's
+    # working time pushes the resolution due time back; the customer's answer ends the wait.
+    waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_paused = models.DurationField(default=timedelta(0), db_default=timedelta(0), editable=False)
 
     # The submitter's tracking link: its token is HMAC(SECRET_KEY, salt) (services/tracking.py), never stored; the
     # salt (128 random bits) lets the server put the link in later emails, the hash finds the ticket.
@@ -168,6 +174,8 @@ class Ticket(models.Model):
             models.Index(
                 fields=["tracking_token_hash"], condition=~Q(tracking_token_hash=""), name="ticket_tracking_idx"
             ),
+            # Tickets waiting on their customer (the SLA state "paused"): few, so a small partial index.
+            models.Index(fields=["waiting_since"], condition=Q(waiting_since__isnull=False), name="ticket_waiting_idx"),
             # The submitter's other tickets, on the ticket page's side panel.
             models.Index(
                 "submitter_email",

@@ -14,10 +14,12 @@ Nothing here reads or writes the database: the targets come from ``selectors.sla
 """
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import F, Q
 
 from tickets.models import DONE_STATUSES
+from tickets.rules.calendar import WorkingCalendar, add_working_time
 
 DUE_SOON_SHARE = 0.2
 # The promises a new install starts with (minutes): first reply, resolution. Managers change them in the admin.
@@ -27,11 +29,19 @@ DEFAULT_POLICIES = {
     "medium": (8 * 60, 3 * 24 * 60),
     "low": (24 * 60, 7 * 24 * 60),
 }
-STATES = ("ok", "due_soon", "breached", "met")
+STATES = ("ok", "due_soon", "breached", "met", "paused")
 # How staff read each state (the changelist's column and filter).
-LABELS = {"breached": "Breached", "due_soon": "Due soon", "ok": "On track", "met": "Met"}
+LABELS = {
+    "breached": "Breached",
+    "due_soon": "Due soon",
+    "ok": "On track",
+    "met": "Met",
+    "paused": "Waiting on customer",
+}
 # Most urgent first: the nearest pending deadline, tickets with none pending last.
 MOST_URGENT_FIRST = (F("sla_due_at").asc(nulls_last=True), "-created_at", "-id")
+# A wait on the customer: since when, and the working time of the waits that ended.
+WAIT_FIELDS = ("waiting_since", "sla_paused")
 SLA_FIELDS = (
     "resolution_clock_at",
     "first_response_due_at",
@@ -41,13 +51,26 @@ SLA_FIELDS = (
     "sla_breached",
 )
 
-Targets = dict[str, tuple[timedelta, timedelta]]
+
+class Target(NamedTuple):
+    """A priority's promises: working time to the first reply and to the resolution, in ``calendar``'s working
+    hours (None: around the clock)."""
+
+    first: timedelta
+    resolution: timedelta
+    calendar: WorkingCalendar | None = None
 
 
-def targets_from(policies: dict[str, tuple[int, int]]) -> Targets:
-    """{priority: (first response target, resolution target)} from minutes, the defaults under the given."""
+Targets = dict[str, Target]
+
+
+def targets_from(policies: dict[str, tuple[int, int] | tuple[int, int, WorkingCalendar | None]]) -> Targets:
+    """{priority: Target} from minutes (and a calendar), the defaults under the given."""
     minutes = {**DEFAULT_POLICIES, **policies}
-    return {priority: (timedelta(minutes=a), timedelta(minutes=b)) for priority, (a, b) in minutes.items()}
+    return {
+        priority: Target(timedelta(minutes=a), timedelta(minutes=b), rest[0] if rest else None)
+        for priority, (a, b, *rest) in minutes.items()
+    }
 
 
 def sla_apply(ticket, targets: Targets, *, restart_resolution_at: datetime | None = None) -> None:
@@ -57,21 +80,25 @@ def sla_apply(ticket, targets: Targets, *, restart_resolution_at: datetime | Non
     """
     if ticket.priority not in targets:
         return
-    first_target, resolution_target = targets[ticket.priority]
+    first_target, resolution_target, calendar = targets[ticket.priority]
     if restart_resolution_at is not None or ticket.resolution_clock_at is None:
         ticket.resolution_clock_at = restart_resolution_at or ticket.created_at
-    ticket.first_response_due_at = ticket.created_at + first_target
-    ticket.resolution_due_at = ticket.resolution_clock_at + resolution_target
+    ticket.first_response_due_at = add_working_time(ticket.created_at, first_target, calendar)
+    # The customer's waits (working time, ended ones) push the resolution back.
+    paused = ticket.sla_paused or timedelta(0)
+    ticket.resolution_due_at = add_working_time(ticket.resolution_clock_at, resolution_target + paused, calendar)
 
-    done = ticket.status in DONE_STATUSES
+    done = ticket.status in DONE_STATUSES or ticket.waiting_since is not None  # waiting: nothing pending
     pending = []
     if not done and ticket.first_response_at is None:
-        pending.append((ticket.first_response_due_at, first_target))
+        pending.append((ticket.first_response_due_at, ticket.created_at, first_target))
     if not done:
-        pending.append((ticket.resolution_due_at, resolution_target))
+        pending.append((ticket.resolution_due_at, ticket.resolution_clock_at, resolution_target))
     if pending:
-        due, target = min(pending)
-        ticket.sla_due_at, ticket.sla_warn_at = due, due - target * DUE_SOON_SHARE
+        due, started, target = min(pending)
+        # "Due soon" once less than a fifth of the target's working time is left.
+        warn = add_working_time(started, target * (1 - DUE_SOON_SHARE), calendar) if calendar else None
+        ticket.sla_due_at, ticket.sla_warn_at = due, warn or due - target * DUE_SOON_SHARE
     else:
         ticket.sla_due_at = ticket.sla_warn_at = None
     late_reply = ticket.first_response_at is not None and ticket.first_response_at > ticket.first_response_due_at
@@ -83,6 +110,8 @@ def sla_state(ticket, now: datetime) -> str | None:
     """ok, due_soon, breached or met; None for a ticket without due times (its priority has no policy)."""
     if ticket.sla_breached or (ticket.sla_due_at is not None and ticket.sla_due_at < now):
         return "breached"
+    if ticket.waiting_since is not None:
+        return "paused"
     if ticket.first_response_due_at is None:
         return None
     if ticket.sla_due_at is None:
@@ -97,7 +126,9 @@ def sla_filter(state: str, now: datetime) -> Q:
         "breached": breached,
         "due_soon": Q(sla_breached=False, sla_warn_at__lte=now, sla_due_at__gte=now),
         "ok": Q(sla_breached=False, sla_warn_at__gt=now),
-        "met": Q(sla_breached=False, sla_due_at__isnull=True, first_response_due_at__isnull=False),
+        "met": Q(sla_breached=False, sla_due_at__isnull=True, first_response_due_at__isnull=False)
+        & Q(waiting_since__isnull=True),
+        "paused": Q(sla_breached=False, waiting_since__isnull=False),
     }[state]
 
 
@@ -135,10 +166,14 @@ WHERE t.id = d.id
 
 
 def backfill_statement(targets: Targets) -> tuple[str, dict]:
-    """``SLA_BACKFILL_SQL`` with the targets as parameters: (sql, params) for one cursor.execute."""
+    """``SLA_BACKFILL_SQL`` with the targets as parameters: (sql, params) for one cursor.execute. Only the
+    around-the-clock targets: working time is counted in Python (``services.sla_backfill``)."""
     params = {"share": DUE_SOON_SHARE}
     values = []
-    for i, (priority, (first, resolution)) in enumerate(sorted(targets.items())):
+    clock = sorted((p, t) for p, t in targets.items() if t.calendar is None)
+    if not clock:
+        return "SELECT 0", {}
+    for i, (priority, (first, resolution, _)) in enumerate(clock):
         params |= {f"p{i}": priority, f"f{i}": first.total_seconds() / 60, f"r{i}": resolution.total_seconds() / 60}
         values.append(f"(%(p{i})s, %(f{i})s::float, %(r{i})s::float)")
     return SLA_BACKFILL_SQL.replace("{values}", ", ".join(values)), params

@@ -1,10 +1,62 @@
-"""The SLA policies in force."""
+"""The SLA policies in force, with their calendars' working hours."""
 
-from tickets.models import SLAPolicy
+import functools
+import logging
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.utils import timezone
+
+from tickets.models import BusinessCalendar, SLAPolicy
+from tickets.rules.calendar import WEEKDAYS, CalendarError, WorkingCalendar, parse_dates, parse_hours
 from tickets.rules.sla import Targets, targets_from
+
+logger = logging.getLogger(__name__)
 
 
 def sla_targets() -> Targets:
-    """{priority: (first response target, resolution target)}: the policies managers set (one small query), and
-    the defaults for any priority without one."""
-    return targets_from({p.priority: (p.first_response_minutes, p.resolution_minutes) for p in SLAPolicy.objects.all()})
+    """{priority: Target}: the policies managers set (one small query), and the defaults for any priority without
+    one."""
+    policies = SLAPolicy.objects.select_related("calendar")
+    return targets_from(
+        {p.priority: (p.first_response_minutes, p.resolution_minutes, working_calendar(p.calendar)) for p in policies}
+    )
+
+
+def working_calendar(calendar: BusinessCalendar | None) -> WorkingCalendar | None:
+    """The rules' calendar for a stored one; None (around the clock) for none, or for one that no longer reads
+    (the admin form refuses such; a row written another way is logged, never a failed ticket)."""
+    if calendar is None:
+        return None
+    try:
+        return calendar_rules(calendar)
+    except (CalendarError, LookupError, ValueError) as error:
+        logger.error("Calendar %r cannot be read (%s): its SLA counts around the clock", calendar.name, error)
+        return None
+
+
+def calendar_rules(calendar: BusinessCalendar) -> WorkingCalendar:
+    """A stored calendar as the rules read it; CalendarError (or LookupError for an unknown zone) if it cannot."""
+    windows = tuple(parse_hours(getattr(calendar, day)) for day in WEEKDAYS)
+    if not any(windows):
+        raise CalendarError("A calendar needs working hours on at least one day.")
+    year = timezone.now().year
+    days = parse_dates(calendar.holidays) | public_holidays(
+        calendar.holiday_country, calendar.holiday_subdivision, year - 1, year + 2
+    )
+    return WorkingCalendar(zone=ZoneInfo(calendar.time_zone), windows=windows, holidays=days)
+
+
+@functools.lru_cache(maxsize=64)
+def public_holidays(country: str, subdivision: str, first_year: int, last_year: int) -> frozenset:
+    """A country's (and region's) public holidays over the years (the ``holidays`` package; computed once per
+    process for each)."""
+    if not country:
+        return frozenset()
+    try:
+        days = holidays.country_holidays(
+            country.upper(), subdiv=subdivision.upper() or None, years=range(first_year, last_year + 1)
+        )
+    except NotImplementedError as error:
+        raise CalendarError(f"No public holidays are known for \u201c{country}\u201d.") from error
+    return frozenset(days)

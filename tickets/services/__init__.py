@@ -16,7 +16,7 @@ from tickets.services.imports import (
 )
 from tickets.services.mail import mail_receive, mail_retry
 from tickets.services.messages import TooManyWaiting, message_add
-from tickets.services.sla import sla_backfill, sla_refresh
+from tickets.services.sla import calendar_save, sla_backfill, sla_refresh, sla_wait_end
 from tickets.services.throttle import rate_counter_allows, rate_counter_hit
 from tickets.services.tickets import (
     UPDATABLE_FIELDS,
@@ -25,6 +25,7 @@ from tickets.services.tickets import (
     ticket_change_status,
     ticket_classify_many,
     ticket_create,
+    ticket_customer_answered,
     ticket_delete,
     ticket_fill_labels,
     ticket_tags_change,
@@ -51,6 +52,7 @@ __all__ = [
     "StaleTicket",
     "TooManyWaiting",
     "attachments_add",
+    "calendar_save",
     "audit_import",
     "audit_record",
     "canned_add_starters",
@@ -67,6 +69,7 @@ __all__ = [
     "rate_counter_hit",
     "sla_backfill",
     "sla_refresh",
+    "sla_wait_end",
     "ticket_apply_classification",
     "ticket_bulk_change_status",
     "ticket_bulk_load",
@@ -74,6 +77,7 @@ __all__ = [
     "ticket_change_status",
     "ticket_classify_many",
     "ticket_create",
+    "ticket_customer_answered",
     "ticket_delete",
     "ticket_fill_labels",
     "ticket_tags_change",

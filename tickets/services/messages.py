@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tickets.mail.parse import ParsedAttachment
-from tickets.models import DONE_STATUSES, MessageKind, Status, Ticket, TicketMessage
+from tickets.models import DONE_STATUSES, MessageKind, Status, Ticket, TicketEvent, TicketMessage
 from tickets.rules.files import upload_problems
-from tickets.rules.sla import SLA_FIELDS
+from tickets.rules.sla import SLA_FIELDS, WAIT_FIELDS
 from tickets.services.attachments import attachments_add
 from tickets.services.email import email_queue, reply_body
 from tickets.services.sla import sla_refresh
-from tickets.services.tickets import ticket_update
+from tickets.services.tickets import ticket_customer_answered, ticket_update
 
 STAFF_KINDS = (MessageKind.REPLY, MessageKind.NOTE)
 
@@ -90,8 +90,11 @@ def message_add(
     elif kind == MessageKind.CUSTOMER:
         locked.customer_replied = True
         changes.append("customer_replied")
+        if events := ticket_customer_answered(locked):  # a wait on them ends: the SLA clock runs again
+            TicketEvent.objects.bulk_create(events)
+            changes += [*SLA_FIELDS, *WAIT_FIELDS]
     if changes:
-        locked.save(update_fields=[*changes, "updated_at"])
+        locked.save(update_fields=[*dict.fromkeys([*changes, "updated_at"])])
     if kind == MessageKind.CUSTOMER and locked.status in DONE_STATUSES:
         ticket_update(ticket=locked, data={"status": Status.OPEN})
     return message

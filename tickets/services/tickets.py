@@ -1,6 +1,7 @@
 """Writes of one ticket or a few: create, update, status moves, classification, delete; each in a transaction."""
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -17,15 +18,20 @@ from tickets.rules.tickets import acting_user, ticket_version
 from tickets.rules.tracking import tracking_issue
 from tickets.services.attachments import attachments_add
 from tickets.services.email import email_confirmation, email_resolved
-from tickets.services.sla import sla_refresh
+from tickets.services.sla import sla_refresh, sla_wait_end
 from tickets.validators import one_line
 
 # What an update may change; every change is written to the history (who, when, from, to).
-UPDATABLE_FIELDS = frozenset(TicketEvent.Field.values) - {
-    TicketEvent.Field.CREATED,
-    TicketEvent.Field.SLA,
-    TicketEvent.Field.TRACKING,  # a new link is tracking_reissue's, never a field set from outside
-}
+# "waiting": waiting on the customer (True) or not; its changes are in the history as SLA moves.
+WAITING = "waiting"
+UPDATABLE_FIELDS = (
+    frozenset(TicketEvent.Field.values)
+    - {
+        TicketEvent.Field.CREATED,
+        TicketEvent.Field.SLA,
+        TicketEvent.Field.TRACKING,  # a new link is tracking_reissue's, never a field set from outside
+    }
+) | {WAITING}
 
 OptionalUser = AbstractBaseUser | None  # a staff member, or nobody (an anonymous submitter, the system)
 
@@ -191,6 +197,10 @@ def _apply_changes(ticket: Ticket, data: Mapping[str, Any], actor: OptionalUser)
         if field == TicketEvent.Field.TAGS:
             events += _set_tags(ticket, value, actor)
             continue
+        if field == WAITING:
+            why = "waiting on the customer" if value else "no longer waiting on the customer"
+            events += _set_waiting(ticket, bool(value), actor, why)
+            continue
         value = _clean_text(value, field)
         old = getattr(ticket, field)
         if old == value:
@@ -243,6 +253,10 @@ def _refresh_due_times(ticket: Ticket, old_status: str, old_priority: str, actor
     entry when a priority change moved the due times, saying why."""
     reopened = old_status in DONE_STATUSES and ticket.status not in DONE_STATUSES
     before = _due_times(ticket)
+    if ticket.status in DONE_STATUSES:
+        sla_wait_end(ticket)  # resolved while waiting: the wait ends there
+    if reopened:
+        ticket.sla_paused, ticket.waiting_since = timedelta(0), None  # a new resolution clock, no waits yet
     sla_refresh(ticket, restart_resolution_at=timezone.now() if reopened else None)
     after = _due_times(ticket)
     if ticket.priority == old_priority or after == before:
@@ -257,6 +271,31 @@ def _refresh_due_times(ticket: Ticket, old_status: str, old_priority: str, actor
             new_value=f"{after} ({why})",
         )
     ]
+
+
+def _set_waiting(ticket: Ticket, waiting: bool, actor: OptionalUser, why: str) -> list[TicketEvent]:
+    """Start or end a wait on the customer (the ticket is locked; nothing saved): while waiting no deadline is
+    pending; when it ends, the wait's working time moves the resolution due time. One history entry, saying so."""
+    if waiting == (ticket.waiting_since is not None) or (waiting and ticket.status in DONE_STATUSES):
+        return []
+    before = _due_times(ticket)
+    if waiting:
+        ticket.waiting_since = timezone.now()
+    else:
+        sla_wait_end(ticket)
+    sla_refresh(ticket)
+    after = "paused" if waiting else _due_times(ticket)
+    return [
+        TicketEvent(
+            ticket=ticket, actor=acting_user(actor), field=TicketEvent.Field.SLA, old_value=before,
+            new_value=f"{after} ({why})",
+        )
+    ]  # fmt: skip
+
+
+def ticket_customer_answered(ticket: Ticket) -> list[TicketEvent]:
+    """The customer wrote on a locked ticket: a wait on them ends (the caller saves and records the events)."""
+    return _set_waiting(ticket, False, None, "the customer answered")
 
 
 def _due_times(ticket: Ticket) -> str:
