@@ -67,6 +67,7 @@ CASES = [
      Ratio(2, "search, rare word"), "token"),
     ("filter assignee=me", "GET", "/api/tickets/?assignee=me", Ratio(10), "token"),
     ("filter tag (one ticket in ten)", "GET", "/api/tickets/?tag=vip", Ratio(10), "token"),
+    ("filter team (one ticket in ten)", "GET", "/api/tickets/?team={team}", Ratio(10), "token"),
     ("filter unassigned + open", "GET", "/api/tickets/?assignee=none&status=open", Ratio(10), "token"),
     ("ticket thread (messages)", "GET", "/api/tickets/{ticket}/messages/", Ratio(10), "token"),
     ("filter sla=breached, most urgent first", "GET", "/api/tickets/?sla=breached&ordering=due", Ratio(20), "token"),
@@ -84,6 +85,7 @@ CASES = [
     ("admin changelist, SLA breached", "GET", "/admin/tickets/ticket/?sla=breached", Ratio(3, LIST), "session"),
     ("admin change page (thread)", "GET", "/admin/tickets/ticket/{ticket}/change/", Ratio(50), "session"),
     ("admin changelist, tag", "GET", "/admin/tickets/ticket/?tag=vip", Ratio(3, LIST), "session"),
+    ("admin changelist, my teams", "GET", "/admin/tickets/ticket/?team=mine", Ratio(3, LIST), "session"),
     ("admin saved-view sidebar counts (fresh)", "GET", "/admin/tickets/ticket/view-counts/", Ratio(3, LIST),
      "session"),
     ("admin ticket page presence poll", "POST", "/admin/tickets/ticket/{ticket}/presence/", Ratio(1, LIST), "session"),
@@ -101,6 +103,14 @@ TAG_SEED = (
     "TicketTag.objects.exists() or connection.cursor().execute("
     "'INSERT INTO tickets_tickettag (ticket_id, tag_id, created_at) SELECT id, %s, now() FROM tickets_ticket "  # noqa: S608
     "WHERE id %% 10 = 0', [vip.pk]);"
+)
+# One ticket in ten in the "Billing" team, the bench user among its members, in one statement.
+TEAM_SEED = (
+    "from django.contrib.auth import get_user_model; from tickets.models import Team;"
+    "team = Team.objects.get_or_create(name='Billing')[0];"
+    "team.members.add(get_user_model().objects.get(username='bench'));"
+    "Ticket.objects.filter(team=team).exists() or connection.cursor().execute("
+    "'UPDATE tickets_ticket SET team_id = %s WHERE id %% 10 = 3', [team.pk]);"
 )
 # A title sharing few trigrams with any seeded one: the similar-tickets index must search far for it.
 LONE_TITLE = "Zebra quokka xylophone hums"
@@ -277,6 +287,7 @@ def prepare_work(env) -> dict[str, int]:
         "from tickets import services; from tickets.models import Ticket, TicketMessage;"
         "services.canned_add_starters();"
         f"{TAG_SEED}"
+        f"{TEAM_SEED}"
         "from tickets.mail.parse import ParsedAttachment; from tickets.models import Attachment;"
         "newest = TicketMessage.objects.order_by('-ticket_id').first();"
         "file = Attachment.objects.filter(ticket_id=newest.ticket_id).first() or services.attachments_add("
@@ -284,10 +295,13 @@ def prepare_work(env) -> dict[str, int]:
         ")[0][0];"
         f"lone = Ticket.objects.filter(title={LONE_TITLE!r}).first() or services.ticket_create("
         f"title={LONE_TITLE!r}, description='Since the update.', category='general', priority='low');"
-        "print(newest.ticket_id, lone.pk, file.pk)"
+        "print(newest.ticket_id, lone.pk, file.pk, team.pk)"
     )
-    ticket, lone, attachment = manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1].split()
-    return {"{ticket}": int(ticket), "{lone}": int(lone), "{attachment}": int(attachment)}
+    output = manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1].split()
+    ticket, lone, attachment, team = (int(n) for n in output)
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE) tickets_ticket")  # the team's rows were just written
+    return {"{ticket}": ticket, "{lone}": lone, "{attachment}": attachment, "{team}": team}
 
 
 def with_ticket(cases, ids: dict[str, int]) -> list:

@@ -15,7 +15,7 @@ from tickets.models import VIEW_QUERY_MAX_LENGTH, Category, Priority, Status, Ta
 from tickets.rules.sla import MOST_URGENT_FIRST, sla_filter
 from tickets.rules.sla import STATES as SLA_STATES
 from tickets.rules.tags import tag_name, tag_problem
-from tickets.rules.tickets import ASSIGNEE_VALUE
+from tickets.rules.tickets import ASSIGNEE_VALUE, TEAM_VALUE
 from tickets.validators import validate_storable_text
 
 SEARCH_MAX_LENGTH = 200
@@ -58,6 +58,11 @@ class TicketFilter(django_filters.FilterSet):
         validators=[validate_storable_text],
         label="Tickets with all of these tags (comma-separated names)",
     )
+    team = django_filters.CharFilter(
+        method="filter_team",
+        label="mine (the asking agent's teams), none (no team), or a team's id",
+        validators=[RegexValidator(TEAM_VALUE, "Use mine, none, or a team's id.")],
+    )
     ordering = django_filters.ChoiceFilter(
         choices=[("newest", "Newest first"), ("due", "Most urgent first (next SLA deadline)")],
         method="order",
@@ -67,7 +72,8 @@ class TicketFilter(django_filters.FilterSet):
     class Meta:
         model = Ticket
         fields = [
-            "category", "priority", "status", "search", "assignee", "sla", "ai_unsure", "tag", "tag_all", "ordering"
+            "category", "priority", "status", "search", "assignee", "sla", "ai_unsure", "tag", "tag_all", "team",
+            "ordering",
         ]  # fmt: skip
 
     def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
@@ -81,6 +87,9 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_assignee(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return filter_assignee(queryset, value, user=getattr(self.request, "user", None))
+
+    def filter_team(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        return filter_team(queryset, value, user=getattr(self.request, "user", None))
 
     def filter_tag(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return filter_tags(queryset, value, every=False)
@@ -109,6 +118,16 @@ def filter_assignee(queryset: QuerySet[Ticket], value: str, *, user=None) -> Que
     return queryset.filter(assignee=int(value))
 
 
+def filter_team(queryset: QuerySet[Ticket], value: str, *, user=None) -> QuerySet[Ticket]:
+    """``mine``: the asking agent's teams' tickets; ``none``: tickets of no team; a number: that team's."""
+    if value == "none":
+        return queryset.filter(team__isnull=True)
+    if value == "mine":
+        teams = list(user.teams.values_list("pk", flat=True)) if user is not None and user.is_authenticated else []
+        return queryset.filter(team__in=teams)
+    return queryset.filter(team=int(value))
+
+
 def filter_tags(queryset: QuerySet[Ticket], value: str, *, every: bool) -> QuerySet[Ticket]:
     """Tickets carrying any (or every) of the comma-separated tags: one EXISTS per condition on the (ticket, tag)
     and (tag, ticket) indexes, so a tag filter reads like a category filter. Unknown tags match nothing."""
@@ -132,7 +151,7 @@ def filter_tags(queryset: QuerySet[Ticket], value: str, *, every: bool) -> Query
 # What a saved view keeps of the changelist's query string: its filters, its search and its ordering.
 LABEL_PARAMETERS = {"status__exact": Status, "priority__exact": Priority, "category__exact": Category}
 VIEW_PARAMETERS = (
-    *LABEL_PARAMETERS, "assignee", "sla", "ai_unsure", "tag", "created_at_from", "created_at_to", "q", "o",
+    *LABEL_PARAMETERS, "assignee", "team", "sla", "ai_unsure", "tag", "created_at_from", "created_at_to", "q", "o",
 )  # fmt: skip
 # Left out of a view without a word: the page, and the admin's own bookkeeping.
 VIEW_IGNORED = ("p", "_changelist_filters", "all", "e", "_facets")
@@ -171,6 +190,7 @@ def _view_value_problem(key: str, values: list[str]) -> str:
     value = values[0] if values else ""
     checks = {
         "assignee": lambda v: ASSIGNEE_VALUE.match(v),
+        "team": lambda v: TEAM_VALUE.match(v),
         "sla": lambda v: v in SLA_STATES,
         "ai_unsure": lambda v: v in ("true", "false"),
         "tag": lambda v: all(not tag_problem(n) for n in v.split(",") if n.strip()),
@@ -197,6 +217,8 @@ def filter_view(queryset: QuerySet[Ticket], params: QueryDict, *, user) -> Query
             queryset = queryset.filter(**{f"{key.split('__')[0]}__in": values})
     if value := params.get("assignee"):
         queryset = filter_assignee(queryset, value, user=user)
+    if value := params.get("team"):
+        queryset = filter_team(queryset, value, user=user)
     if value := params.get("sla"):
         queryset = queryset.filter(sla_filter(value, timezone.now()))
     if value := params.get("ai_unsure"):

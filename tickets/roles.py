@@ -18,7 +18,7 @@ DASHBOARD_PERMISSION = "tickets.view_dashboard"
 
 AGENT_PERMISSIONS = [
     "view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse", "view_tag",
-    "view_savedview", "add_savedview",
+    "view_savedview", "add_savedview", "view_team",
 ]  # fmt: skip
 MANAGER_PERMISSIONS = [
     *AGENT_PERMISSIONS,
@@ -41,6 +41,13 @@ MANAGER_PERMISSIONS = [
     "add_businesscalendar",
     "change_businesscalendar",
     "delete_businesscalendar",
+    "add_team",
+    "change_team",
+    "delete_team",
+    "view_routingrule",
+    "add_routingrule",
+    "change_routingrule",
+    "delete_routingrule",
 ]
 
 

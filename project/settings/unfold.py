@@ -53,6 +53,18 @@ NAVIGATION = [
                 "permission": lambda request: request.user.has_perm(VIEW_SLA_POLICIES),
             },
             {
+                "title": "Teams",
+                "icon": "groups",
+                "link": reverse_lazy("admin:tickets_team_changelist"),
+                "permission": lambda request: request.user.has_perm("tickets.view_team"),
+            },
+            {
+                "title": "Routing rules",
+                "icon": "alt_route",
+                "link": reverse_lazy("admin:tickets_routingrule_changelist"),
+                "permission": lambda request: request.user.has_perm("tickets.view_routingrule"),
+            },
+            {
                 "title": "Business hours",
                 "icon": "calendar_month",
                 "link": reverse_lazy("admin:tickets_businesscalendar_changelist"),

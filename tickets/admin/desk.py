@@ -23,7 +23,7 @@ from tickets.rules.tickets import ticket_version
 
 # The ticket page's fields, in its side panel; the request's text is one click away, under them.
 DESK_FIELDSETS = [
-    ("Ticket", {"fields": ["status", "priority", "category", "assignee", "tags_text", "waiting", "version"]}),
+    ("Ticket", {"fields": ["status", "priority", "category", "team", "assignee", "tags_text", "waiting", "version"]}),
     ("Request", {"fields": ["title", "description", "submitter_email"]}),
 ]
 THREAD_ORDERS = ("oldest", "newest")

@@ -26,6 +26,7 @@ from tickets.admin.navigation import back_to
 from tickets.admin.paginator import EstimatedCountPaginator
 from tickets.admin.rows import ROW_PK, row_url_pattern
 from tickets.admin.tags import TagFilter, TicketTagsMixin
+from tickets.admin.teams import TeamFilter, TicketTeamsMixin
 from tickets.admin.transfer import TicketTransferMixin
 from tickets.admin.views import TicketViewsMixin
 from tickets.admin.work import TicketWorkMixin
@@ -93,6 +94,7 @@ class TicketAdmin(
     TicketWorkMixin,
     TicketTagsMixin,
     TicketViewsMixin,
+    TicketTeamsMixin,
     TicketTransferMixin,
     ModelAdmin,
     ImportExportModelAdmin,
@@ -104,6 +106,7 @@ class TicketAdmin(
         "priority_badge",
         "status_badge",
         "assignee_column",
+        "team",
         "due_column",
         "customer_flag",
         "created_at",
@@ -120,6 +123,7 @@ class TicketAdmin(
         ("priority", ChoicesCheckboxFilter),
         ("category", ChoicesCheckboxFilter),
         AssigneeFilter,
+        TeamFilter,
         SLAFilter,
         AIUnsureFilter,
         TagFilter,
@@ -135,7 +139,7 @@ class TicketAdmin(
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     inlines = [TicketEventInline]
-    list_select_related = ["assignee"]
+    list_select_related = ["assignee", "team"]
     actions = [
         "mark_open",
         "mark_in_progress",
@@ -217,6 +221,7 @@ class TicketAdmin(
             *self.work_urls(),
             *self.desk_urls(),
             *self.views_urls(),
+            *self.teams_urls(),
             *self.transfer_urls(),
             path(
                 "<int:pk>/set-status/",

@@ -12,6 +12,7 @@ from tickets.models import (
     MessageKind,
     Priority,
     Status,
+    Team,
     Ticket,
 )
 from tickets.rules.sla import sla_state
@@ -27,6 +28,11 @@ def _text(**kwargs) -> serializers.CharField:
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
+
+
+class TeamRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -57,6 +63,7 @@ class TicketSerializer(serializers.ModelSerializer):
     sla_state = serializers.SerializerMethodField(
         help_text="ok, due_soon, breached, met, or paused while waiting on the customer (null without a policy)."
     )
+    team = TeamRefSerializer(read_only=True, allow_null=True, help_text="The team working it, or null.")
     waiting_since = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="Waiting on the customer since then (the SLA clock is paused)."
     )
@@ -69,7 +76,7 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = [
             *TICKET_FIELDS, "assignee", "first_response_at", "customer_replied",
-            "first_response_due_at", "resolution_due_at", "sla_state", "waiting_since", "version", "tags",
+            "first_response_due_at", "resolution_due_at", "sla_state", "waiting_since", "version", "tags", "team",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -161,6 +168,13 @@ class TicketUpdateSerializer(serializers.Serializer):
         max_length=20,
         required=False,
         help_text="The ticket's tags, all of them (names; new ones are created).",
+    )
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="A team's id to move the ticket to (a team that assigns automatically hands it on), or null.",
+        error_messages={"does_not_exist": "No team has the id {pk_value}."},
     )
     waiting = serializers.BooleanField(
         required=False,

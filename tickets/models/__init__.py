@@ -8,6 +8,7 @@ from tickets.models.mail import Attachment, InboundEmail, InboundState, Transpor
 from tickets.models.messages import PUBLIC_KINDS, CannedResponse, EmailStatus, MessageKind, TicketEmail, TicketMessage
 from tickets.models.sla import BusinessCalendar, SLAPolicy
 from tickets.models.tags import TAG_MAX_LENGTH, Tag, TagColour, TicketTag
+from tickets.models.teams import AgentAvailability, Assignment, RoutingRule, Team
 from tickets.models.tickets import (
     AI_KEPT,
     DESCRIPTION_MAX_LENGTH,
@@ -31,6 +32,10 @@ from tickets.models.views import (
 )
 
 __all__ = [
+    "AgentAvailability",
+    "Assignment",
+    "RoutingRule",
+    "Team",
     "AI_KEPT",
     "DESCRIPTION_MAX_LENGTH",
     "DONE_STATUSES",

@@ -22,6 +22,7 @@ class EventField(models.TextChoices):
     SLA = "sla", "SLA due times"
     TRACKING = "tracking_link", "Tracking link"
     TAGS = "tags", "Tags"
+    TEAM = "team", "Team"
 
 
 class TicketEvent(models.Model):

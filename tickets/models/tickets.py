@@ -100,6 +100,10 @@ class Ticket(models.Model):
         limit_choices_to={"is_staff": True, "is_active": True},
         db_index=False,  # ticket_assignee_newest_idx below starts with it
     )
+    # The team working it (routing rules choose it at creation; staff may move it).
+    team = models.ForeignKey(
+        "tickets.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", db_index=False
+    )
     # The first reply to the submitter (kept once set), and whether the submitter wrote since staff last replied.
     first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Database defaults too, so bulk loads (COPY) that do not name these columns still fill them.
@@ -174,6 +178,8 @@ class Ticket(models.Model):
             models.Index(
                 fields=["tracking_token_hash"], condition=~Q(tracking_token_hash=""), name="ticket_tracking_idx"
             ),
+            # A team's tickets, newest first (the team filter and "my teams").
+            models.Index("team", models.F("created_at").desc(), name="ticket_team_newest_idx"),
             # Tickets waiting on their customer (the SLA state "paused"): few, so a small partial index.
             models.Index(fields=["waiting_since"], condition=Q(waiting_since__isnull=False), name="ticket_waiting_idx"),
             # The submitter's other tickets, on the ticket page's side panel.

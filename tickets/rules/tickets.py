@@ -4,6 +4,7 @@ import re
 
 # An owner as the API, the admin filter and saved links name one: mine, nobody's, or a staff member's id.
 ASSIGNEE_VALUE = re.compile(r"^(me|none|[0-9]{1,18})$")
+TEAM_VALUE = re.compile(r"^(mine|none|[0-9]{1,18})$")
 
 
 def ticket_version(ticket) -> str:

@@ -3,7 +3,7 @@
 
 from tickets.selectors.canned import ReplySuggestion, canned_for, canned_ranked, reply_suggest
 from tickets.selectors.mail import mail_thread
-from tickets.selectors.sla import sla_targets
+from tickets.selectors.sla import routing_rules, sla_targets
 from tickets.selectors.stats import (
     ai_agreement_by_category,
     ai_unsure_changes,
@@ -73,6 +73,7 @@ __all__ = [
     "similar_tickets",
     "submitter_tickets",
     "sla_dashboard",
+    "routing_rules",
     "sla_targets",
     "ticket_count",
     "ticket_dashboard",

@@ -7,20 +7,25 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.utils import timezone
 
-from tickets.models import BusinessCalendar, SLAPolicy
+from tickets.models import BusinessCalendar, RoutingRule, SLAPolicy, Team
 from tickets.rules.calendar import WEEKDAYS, CalendarError, WorkingCalendar, parse_dates, parse_hours
 from tickets.rules.sla import Targets, targets_from
 
 logger = logging.getLogger(__name__)
 
 
-def sla_targets() -> Targets:
+def sla_targets(team_id: int | None = None) -> Targets:
     """{priority: Target}: the policies managers set (one small query), and the defaults for any priority without
-    one."""
+    one. A team with its own calendar (one more query) has every target counted in its working hours."""
     policies = SLAPolicy.objects.select_related("calendar")
-    return targets_from(
+    targets = targets_from(
         {p.priority: (p.first_response_minutes, p.resolution_minutes, working_calendar(p.calendar)) for p in policies}
     )
+    team = Team.objects.filter(pk=team_id).select_related("calendar").first() if team_id else None
+    if team is None or team.calendar is None:
+        return targets
+    hours = working_calendar(team.calendar)
+    return {priority: target._replace(calendar=hours) for priority, target in targets.items()}
 
 
 def working_calendar(calendar: BusinessCalendar | None) -> WorkingCalendar | None:
@@ -60,3 +65,8 @@ def public_holidays(country: str, subdivision: str, first_year: int, last_year: 
     except NotImplementedError as error:
         raise CalendarError(f"No public holidays are known for \u201c{country}\u201d.") from error
     return frozenset(days)
+
+
+def routing_rules() -> list:
+    """The active routing rules in order, with their teams (one small query per new ticket)."""
+    return list(RoutingRule.objects.filter(active=True).select_related("team").order_by("position", "pk"))

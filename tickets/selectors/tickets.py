@@ -31,7 +31,7 @@ from tickets.rules.tracking import TOKEN_PATTERN, token_hash
 def ticket_list(*, filters: Mapping[str, Any] | None = None, request=None) -> QuerySet[Ticket]:
     """Tickets newest first, narrowed by the FilterSet (``request`` answers ``assignee=me``); invalid filter values
     raise ``ValidationError``."""
-    queryset = Ticket.objects.select_related("assignee").prefetch_related("tags").order_by(*NEWEST_FIRST)
+    queryset = Ticket.objects.select_related("assignee", "team").prefetch_related("tags").order_by(*NEWEST_FIRST)
     filterset = TicketFilter(filters or {}, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors.as_data())
@@ -113,11 +113,13 @@ def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> t
     search = (filters.get("search") or "").strip()
     labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
     tags = {tag_name(n) for n in (filters.get("tag") or "").split(",")} - {""}
-    alone = not (search or labels or any(filters.get(name) for name in ("sla", "assignee", "tag_all", "ai_unsure")))
+    alone = not (
+        search or labels or any(filters.get(name) for name in ("sla", "assignee", "tag_all", "ai_unsure", "team"))
+    )
     if alone and len(tags) == 1 and counters_kept():
         # One tag and nothing else: its counter, kept by the database like the label counters.
         return Tag.objects.filter(name=tags.pop()).aggregate(n=Sum("ticket_count", default=0))["n"], True
-    if search or any(filters.get(name) for name in ("sla", "assignee", "tag", "tag_all")):
+    if search or any(filters.get(name) for name in ("sla", "assignee", "tag", "tag_all", "team", "ai_unsure")):
         return capped_count(queryset, SEARCH_COUNT_CAP)
     if counters_kept():
         return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True

@@ -17,6 +17,7 @@ from tickets.services.imports import (
 from tickets.services.mail import mail_receive, mail_retry
 from tickets.services.messages import TooManyWaiting, message_add
 from tickets.services.sla import calendar_save, sla_backfill, sla_refresh, sla_wait_end
+from tickets.services.teams import agent_set_away, team_assign, team_assign_waiting
 from tickets.services.throttle import rate_counter_allows, rate_counter_hit
 from tickets.services.tickets import (
     UPDATABLE_FIELDS,
@@ -42,6 +43,9 @@ from tickets.services.views import (
 )
 
 __all__ = [
+    "agent_set_away",
+    "team_assign",
+    "team_assign_waiting",
     "presence_leave",
     "presence_mark",
     "saved_view_defaults",

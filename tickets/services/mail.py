@@ -96,6 +96,7 @@ def _store(raw, transport, key, mail: ParsedMail, ticket: Ticket | None, how: st
                 submitter_email=mail.sender,
                 classification=classification,
                 tracking=True,
+                addresses=mail.recipients,  # a routing rule may send mail to billing@ to the billing team
             )
             message = None
             inbound.created_ticket = True

@@ -16,8 +16,10 @@ from tickets.selectors.sla import public_holidays
 def sla_refresh(
     ticket: Ticket, *, targets: Targets | None = None, restart_resolution_at: datetime | None = None
 ) -> None:
-    """``sla_apply`` with the policies in force (one small query unless ``targets`` are given); nothing saved."""
-    sla_apply(ticket, sla_targets() if targets is None else targets, restart_resolution_at=restart_resolution_at)
+    """``sla_apply`` with the policies in force and the ticket's team's hours (a query or two unless ``targets``
+    are given); nothing saved."""
+    targets = sla_targets(ticket.team_id) if targets is None else targets
+    sla_apply(ticket, targets, restart_resolution_at=restart_resolution_at)
 
 
 def sla_wait_end(ticket: Ticket) -> None:
@@ -25,7 +27,7 @@ def sla_wait_end(ticket: Ticket) -> None:
     ticket's paused time, which pushes the resolution due time back."""
     if ticket.waiting_since is None:
         return
-    target = sla_targets().get(ticket.priority)
+    target = sla_targets(ticket.team_id).get(ticket.priority)
     waited = working_time_between(ticket.waiting_since, timezone.now(), target.calendar if target else None)
     ticket.sla_paused = (ticket.sla_paused or timedelta(0)) + waited
     ticket.waiting_since = None
@@ -57,10 +59,11 @@ def sla_backfill(connection, targets: Targets | None = None) -> int:
 def sla_refresh_many(rows: list[tuple[int, str]], status: str, now: datetime) -> None:
     """After a bulk move of (id, old status) rows to ``status``: the same rule as one by one (reopened tickets
     restart the resolution clock), written with one bulk update."""
-    targets = sla_targets()
     reopened = {pk for pk, old in rows if old in DONE_STATUSES and status not in DONE_STATUSES}
     tickets = list(Ticket.objects.filter(pk__in=[pk for pk, _ in rows]))
+    by_team = {team: sla_targets(team) for team in {t.team_id for t in tickets}}
     for ticket in tickets:
+        targets = by_team[ticket.team_id]
         if status in DONE_STATUSES:
             sla_wait_end(ticket)
         if ticket.pk in reopened:

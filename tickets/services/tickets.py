@@ -16,9 +16,11 @@ from tickets.rules.files import upload_problems
 from tickets.rules.tags import tag_name, tag_problem
 from tickets.rules.tickets import acting_user, ticket_version
 from tickets.rules.tracking import tracking_issue
+from tickets.selectors import routing_rules
 from tickets.services.attachments import attachments_add
 from tickets.services.email import email_confirmation, email_resolved
 from tickets.services.sla import sla_refresh, sla_wait_end
+from tickets.services.teams import team_assign, team_assign_waiting, ticket_route
 from tickets.validators import one_line
 
 # What an update may change; every change is written to the history (who, when, from, to).
@@ -66,8 +68,12 @@ def ticket_create(
     tracking: bool = False,
     notify: bool = True,
     files: Sequence[ParsedAttachment] = (),
+    addresses: Sequence[str] = (),
 ) -> Ticket:
     """Create a ticket. Missing labels are filled by the classifier, whose own answer is kept beside them.
+
+    The first matching routing rule chooses its team (``addresses``: where an email was sent), and a team that
+    assigns automatically hands it to a free agent unless an ``assignee`` is given.
 
     Every ticket is created open and unowned; a different initial ``status`` (an import of old tickets, staff
     adding a solved one) or an ``assignee`` is a change in the same transaction, so the history shows it. The
@@ -94,12 +100,16 @@ def ticket_create(
     _label_new(ticket, classification=classification, always=classify_ticket)
     token = tracking_issue(ticket) if tracking else None
     with transaction.atomic():
+        routed = ticket_route(ticket, routing_rules(), addresses=addresses, actor=actor)
         _store_new(ticket, actor)
+        TicketEvent.objects.bulk_create(routed)
         attachments_add(ticket=ticket, message=None, files=list(files))
         initial = {"status": status, "assignee": assignee}
         changes = {name: value for name, value in initial.items() if value and value != getattr(ticket, name)}
         if changes:
             ticket = ticket_update(ticket=ticket, data=changes, actor=actor, notify=notify)
+        if team_assign(ticket) is not None:
+            ticket.refresh_from_db()
         if token and ticket.submitter_email and notify:
             email_confirmation(ticket=ticket, token=token)
     ticket.tracking_token = token
@@ -172,7 +182,7 @@ def _update_locked(ticket, data, actor, classification, expected_version, notify
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if expected_version and expected_version != ticket_version(locked):
         raise StaleTicket(locked)
-    old_status, old_priority = locked.status, locked.priority
+    old_status, old_priority, old_team = locked.status, locked.priority, locked.team_id
     events = _apply_changes(locked, data, actor)
     if classification is not None:
         _set_suggestion(locked, classification, fill_missing=False)
@@ -180,11 +190,15 @@ def _update_locked(ticket, data, actor, classification, expected_version, notify
         return locked
     if locked.status != old_status:
         locked.resolved_at = _resolved_at(old_status, locked.status, locked.resolved_at)
-    if locked.status != old_status or locked.priority != old_priority:
+    if locked.status != old_status or locked.priority != old_priority or locked.team_id != old_team:
         events += _refresh_due_times(locked, old_status, old_priority, actor)
     _validate(locked)
     locked.save()
     TicketEvent.objects.bulk_create(events)
+    if locked.team_id != old_team:
+        team_assign(locked)  # moved to a team that assigns: a free agent of it takes it
+    if locked.status in DONE_STATUSES and old_status not in DONE_STATUSES and locked.team_id:
+        team_assign_waiting([locked.team_id])  # its agent freed up: the team's next waiting ticket
     if notify and locked.status == Status.RESOLVED and old_status not in DONE_STATUSES:
         email_resolved([locked])
     return locked

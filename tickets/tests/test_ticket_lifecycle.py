@@ -72,7 +72,8 @@ def test_invalid_update_rolls_back_everything():
 
 def test_only_the_ticket_s_own_fields_are_updatable():
     assert services.UPDATABLE_FIELDS == {
-        "status", "category", "priority", "title", "description", "submitter_email", "assignee", "tags", "waiting"
+        "status", "category", "priority", "title", "description", "submitter_email", "assignee", "tags", "waiting",
+        "team",
     }  # fmt: skip
 
 

@@ -21,9 +21,9 @@ from tickets.rules.sla import sla_filter
 # The ticket's public columns, then who owns it (by name), when it was first answered, and its promises.
 EXPORT_COLUMNS = (
     *TICKET_FIELDS, "assignee", "first_response_at", "first_response_due_at", "resolution_due_at", "sla_state",
-    "tags",
+    "tags", "team",
 )  # fmt: skip
-_SOURCES = {"assignee": "assignee__username", "tags": "tag_names"}
+_SOURCES = {"assignee": "assignee__username", "tags": "tag_names", "team": "team__name"}
 # Text a customer typed; a leading = + - @ (tab, CR) would run as a formula in a spreadsheet, so it gets a quote.
 # A value that already starts with quotes before such a character gets one more, so that an import removes
 # exactly one quote (``unguard``) and an export followed by an import changes nothing.

@@ -1,0 +1,97 @@
+"""Teams at work: a new ticket routed to its team by the first matching rule, then handed to a free agent of the
+team (round robin or fewest open), never past an agent's limit, never to an agent who is away; tickets nobody
+could take wait and go to the next agent who comes back or frees up."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tickets.models import AgentAvailability, Assignment, Status, Team, Ticket, TicketEvent
+from tickets.rules.routing import first_match, next_in_turn
+from tickets.rules.tickets import acting_user
+
+OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+WAITING_BATCH = 50  # tickets handed out at once when an agent comes back
+
+
+def ticket_route(ticket: Ticket, rules, *, addresses=(), actor=None) -> list[TicketEvent]:
+    """Set a new (locked, unsaved) ticket's team from the first matching rule: the history says which."""
+    rule = first_match(
+        rules, title=ticket.title, category=ticket.category, priority=ticket.priority, addresses=addresses
+    )
+    if rule is None:
+        return []
+    ticket.team = rule.team
+    return [
+        TicketEvent(
+            ticket=ticket, actor=acting_user(actor), field=TicketEvent.Field.TEAM, old_value="",
+            new_value=f"{rule.team.name} (rule \u201c{rule.name}\u201d)",
+        )
+    ]  # fmt: skip
+
+
+def team_assign(ticket: Ticket) -> TicketEvent | None:
+    """Hand an unowned ticket of a team with automatic assignment to a free agent (inside the caller's
+    transaction). The team's row is locked first, so concurrent creations choose one after another and no agent
+    is pushed past the limit. Returns the history entry, or None when nobody is free (the ticket waits)."""
+    if ticket.team_id is None or ticket.assignee_id is not None or ticket.status not in OPEN_STATUSES:
+        return None
+    team = Team.objects.select_for_update().get(pk=ticket.team_id)
+    if team.assignment == Assignment.OFF:
+        return None
+    agent = _free_agent(team)
+    if agent is None:
+        return None
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=agent, updated_at=timezone.now())
+    ticket.assignee_id = agent
+    Team.objects.filter(pk=team.pk).update(last_assigned=agent)
+    how = "round robin" if team.assignment == Assignment.ROUND_ROBIN else "fewest open tickets"
+    return TicketEvent.objects.create(
+        ticket=ticket, field=TicketEvent.Field.ASSIGNEE, old_value="", new_value=f"{_name(agent)} ({how})"
+    )
+
+
+def _free_agent(team: Team) -> int | None:
+    """A member who is active, staff, not away and under the team's limit, chosen by the team's way."""
+    members = (
+        team.members.filter(is_active=True, is_staff=True)
+        .exclude(pk__in=AgentAvailability.objects.filter(away=True).values("user"))
+        .annotate(open=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_STATUSES)))
+        .values_list("pk", "open")
+    )
+    free = {pk: n for pk, n in members if team.max_open_per_agent is None or n < team.max_open_per_agent}
+    if not free:
+        return None
+    if team.assignment == Assignment.ROUND_ROBIN:
+        return next_in_turn(list(free), team.last_assigned_id)
+    return min(free, key=lambda pk: (free[pk], pk))
+
+
+def team_assign_waiting(team_ids) -> int:
+    """Hand a team's waiting tickets (unowned, open, oldest first) to its free agents until none is free; returns
+    how many were assigned. Called when an agent comes back or frees up."""
+    assigned = 0
+    for team_id in team_ids:
+        with transaction.atomic():
+            waiting = Ticket.objects.filter(team=team_id, assignee=None, status__in=OPEN_STATUSES).order_by(
+                "created_at"
+            )
+            for ticket in waiting[:WAITING_BATCH]:
+                if team_assign(ticket) is None:
+                    break
+                assigned += 1
+    return assigned
+
+
+def agent_set_away(*, user, away: bool) -> int:
+    """The agent's own switch. Back from away: their teams' waiting tickets are handed out; returns how many."""
+    with transaction.atomic():
+        AgentAvailability.objects.update_or_create(user=user, defaults={"away": away, "changed_at": timezone.now()})
+    if away:
+        return 0
+    return team_assign_waiting(user.teams.exclude(assignment=Assignment.OFF).values_list("pk", flat=True))
+
+
+def _name(user_id: int) -> str:
+    return get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first() or str(user_id)

@@ -1,0 +1,154 @@
+"""Teams: routing rules choose a new ticket's team, in order, from every door; a team hands its tickets to free
+agents (round robin or fewest open), never past the limit or to an agent who is away, even under concurrent
+creations; tickets nobody could take wait and go out when someone comes back or frees up."""
+
+from datetime import date, datetime
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tickets import services
+from tickets.models import BusinessCalendar, RoutingRule, Status, Team, Ticket, TicketEvent
+from tickets.tests.concurrency import run_together
+
+
+def new(title="Printer jams", description="It jams on page two.", **kwargs) -> Ticket:
+    return services.ticket_create(
+        title=title, description=description, category=kwargs.pop("category", "technical"),
+        priority=kwargs.pop("priority", "medium"), classify_ticket=False, **kwargs,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def billing(make_staff):
+    team = Team.objects.create(name="Billing")
+    RoutingRule.objects.create(position=1, name="Invoices", team=team, title_word="invoice")
+    return team
+
+
+@pytest.mark.django_db
+class TestRouting:
+    def test_the_first_matching_rule_in_order_chooses_the_team_and_the_history_says_which(self, billing):
+        it = Team.objects.create(name="IT")
+        RoutingRule.objects.create(position=5, name="Technical", team=it, category="technical")
+        RoutingRule.objects.create(position=9, name="Never", team=it, priority="low", active=False)
+        ticket = new(title="Invoice 4411 is wrong")  # both match: position 1 wins
+        assert ticket.team == billing
+        event = ticket.events.get(field=TicketEvent.Field.TEAM)
+        assert event.new_value == "Billing (rule \u201cInvoices\u201d)"
+        assert new(title="Printer jams").team == it
+        assert new(title="Invoices", category="general", priority="low").team is None  # no whole word "invoice"
+
+    def test_every_condition_of_a_rule_must_hold(self, billing):
+        vip = Team.objects.create(name="VIP")
+        RoutingRule.objects.create(position=0, name="Urgent billing", team=vip, category="billing", priority="critical")
+        assert new(title="Refund", category="billing", priority="critical").team == vip
+        assert new(title="Refund", category="billing", priority="high").team is None
+
+    def test_email_to_an_address_routes_by_it(self, billing):
+        RoutingRule.objects.create(
+            position=0, name="HR mail", team=Team.objects.create(name="HR"), inbound_address="hr@example.com"
+        )
+        raw = b"From: ann@example.org\r\nTo: HR@example.com\r\nSubject: Payslip\r\n\r\nWhere is my payslip?"
+        inbound = services.mail_receive(raw=raw, transport="pipe")
+        assert inbound.ticket.team.name == "HR"
+
+    def test_api_submission_and_staff_move_and_filter(self, billing, agent):
+        api = APIClient()
+        created = api.post("/api/tickets/", {"title": "Invoice missing", "description": "No invoice this month."})
+        ticket = Ticket.objects.get(pk=created.json()["id"])
+        assert ticket.team == billing
+        billing.members.add(agent)
+        api.force_authenticate(agent)
+        assert api.get(f"/api/tickets/{ticket.pk}/").json()["team"] == {"id": billing.pk, "name": "Billing"}
+        other = new(title="Printer")
+        assert [t["id"] for t in api.get("/api/tickets/", {"team": "mine"}).json()["results"]] == [ticket.pk]
+        assert [t["id"] for t in api.get("/api/tickets/", {"team": "none"}).json()["results"]] == [other.pk]
+        assert api.get("/api/tickets/", {"team": "billing"}).status_code == 400
+        assert api.patch(f"/api/tickets/{other.pk}/", {"team": 999999}, format="json").status_code == 400
+        response = api.patch(f"/api/tickets/{other.pk}/", {"team": billing.pk}, format="json")
+        assert response.status_code == 200 and response.json()["team"]["name"] == "Billing"
+        assert api.get("/api/tickets/", {"team": str(billing.pk)}).json()["count"] == 2
+
+
+@pytest.mark.django_db
+class TestAssignment:
+    def test_round_robin_takes_each_free_agent_in_turn(self, billing, make_staff):
+        ana, bob, cy = (make_staff(n, "Support agent") for n in ("ana", "bob", "cy"))
+        billing.members.add(ana, bob, cy)
+        billing.assignment = Team.Assignment.ROUND_ROBIN
+        billing.save()
+        owners = [new(title=f"Invoice {n}").assignee.username for n in range(4)]
+        assert owners == ["ana", "bob", "cy", "ana"]
+        assert TicketEvent.objects.filter(field="assignee", new_value="ana (round robin)").count() == 2
+
+    def test_fewest_open_skips_the_away_the_inactive_and_the_full(self, billing, make_staff):
+        ana, bob, cy, dee = (make_staff(n, "Support agent") for n in ("ana", "bob", "cy", "dee"))
+        billing.members.add(ana, bob, cy, dee)
+        billing.assignment, billing.max_open_per_agent = Team.Assignment.FEWEST_OPEN, 2
+        billing.save()
+        services.agent_set_away(user=cy, away=True)
+        dee.is_active = False
+        dee.save()
+        new(title="Printer", assignee=ana)  # ana has one already (not a billing ticket: counted all the same)
+        made = [new(title=f"Invoice {n}") for n in range(4)]
+        owners = [t.assignee.username if t.assignee else None for t in made]
+        assert owners == ["bob", "ana", "bob", None]  # then all are full
+        waiting = made[3]
+
+        # cy comes back: the waiting ticket goes to her at once.
+        services.agent_set_away(user=cy, away=False)
+        waiting.refresh_from_db()
+        assert waiting.assignee == cy
+        # ana resolves one: the next waiting ticket of the team goes out.
+        late = new(title="Invoice late")
+        assert late.assignee == cy  # cy has one, the others two
+        queued = new(title="Invoice queued")
+        assert queued.assignee is None
+        services.ticket_update(ticket=made[1], data={"status": Status.RESOLVED}, actor=ana)
+        queued.refresh_from_db()
+        assert queued.assignee == ana
+
+    @pytest.mark.django_db(transaction=True)
+    def test_concurrent_creations_never_push_an_agent_past_the_limit(self, make_staff):
+        team = Team.objects.create(name="Billing", assignment=Team.Assignment.ROUND_ROBIN, max_open_per_agent=2)
+        RoutingRule.objects.create(position=1, name="Invoices", team=team, title_word="invoice")
+        team.members.add(*(make_staff(n, "Support agent") for n in ("ana", "bob")))
+        run_together(lambda n: new(title=f"Invoice {n}"), 8)
+        owners = Ticket.objects.filter(team=team).values_list("assignee__username", flat=True)
+        loads = sorted(owners, key=lambda name: (name is None, name or ""))
+        assert loads == ["ana", "ana", "bob", "bob", None, None, None, None]
+
+
+@pytest.mark.django_db
+def test_a_team_calendar_counts_its_tickets_in_its_working_hours(billing, time_machine):
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    billing.calendar = BusinessCalendar.objects.create(
+        name="Paris", time_zone="Europe/Paris", **dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "09:00-18:00")
+    )
+    billing.save()
+    time_machine.move_to(datetime(2026, 11, 27, 17, 50, tzinfo=paris), tick=False)  # a Friday evening
+    ticket = new(title="Invoice wrong", priority="critical")  # 1 hour to the first reply
+    local = ticket.first_response_due_at.astimezone(paris)
+    assert (local.date(), local.hour, local.minute) == (date(2026, 11, 30), 9, 50)
+
+
+@pytest.mark.django_db
+def test_teams_in_the_admin(client, manager, agent, billing):
+    billing.members.add(agent)
+    billing.assignment = Team.Assignment.ROUND_ROBIN
+    billing.save()
+    client.force_login(agent)
+    assert client.post(reverse("admin:tickets_ticket_away"), {"away": "1"}).status_code == 302
+    assert new(title="Invoice A").assignee is None  # away
+    page = client.get(reverse("admin:tickets_ticket_changelist"), {"team": "mine"}).content.decode()
+    assert "You are away" in page and "Invoice A" in page
+    response = client.post(reverse("admin:tickets_ticket_away"), {"away": "0"}, follow=True)
+    assert "1 waiting ticket(s) of your teams were assigned" in response.content.decode()
+    client.force_login(manager)
+    export = b"".join(client.get(reverse("admin:tickets_ticket_export")).streaming_content).decode("utf-8-sig")
+    assert export.splitlines()[0].endswith(",tags,team") and ",Billing" in export
+    assert client.get(reverse("admin:tickets_routingrule_changelist")).status_code == 200
