@@ -32,6 +32,10 @@ def dashboard_context(*, days: int) -> dict:
         "category_rows": [
             (Category(c).label, n, round(100 * n / total, 1)) for c, n in figures["category_breakdown"].items()
         ],
+        "team_rows": [
+            (row["team"], row["open"], row["breached"], _human_duration(row["median_first_response"]))
+            for row in figures["teams"]
+        ],
         "tag_rows": [(name, colour, n, round(100 * n / total, 1)) for name, colour, n in figures["top_tags"]],
         "agreement_rows": [(Category(c).label, row) for c, row in figures["ai_agreement"].items()],
         "unsure_rows": [

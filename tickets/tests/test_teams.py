@@ -152,3 +152,25 @@ def test_teams_in_the_admin(client, manager, agent, billing):
     export = b"".join(client.get(reverse("admin:tickets_ticket_export")).streaming_content).decode("utf-8-sig")
     assert export.splitlines()[0].endswith(",tags,team") and ",Billing" in export
     assert client.get(reverse("admin:tickets_routingrule_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_dashboard_gives_each_teams_open_breached_and_first_reply(client, manager, agent, billing, time_machine):
+    from datetime import UTC, timedelta
+
+    from tickets.models import MessageKind
+
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    answered, late, _ = (new(title=f"Invoice {n}", priority="critical") for n in range(3))
+    Team.objects.create(name="HR")  # no tickets: zeros
+    new(title="Printer")  # no team: not counted
+    time_machine.move_to(start + timedelta(minutes=30), tick=False)
+    services.message_add(ticket=answered, kind=MessageKind.REPLY, body="On it.", author=agent)
+    time_machine.move_to(start + timedelta(hours=2), tick=False)  # the other two are past their first-reply due
+    client.force_login(manager)
+    page = client.get(reverse("dashboards:stats")).content.decode()
+    row = page[page.index('data-team="Billing"') :].split("</tr>")[0]
+    assert '"team_open">3<' in row and '"team_breached">2<' in row and "0.5 h" in row
+    hr = page[page.index('data-team="HR"') :].split("</tr>")[0]
+    assert '"team_open">0<' in hr and '"team_breached">0<' in hr
