@@ -47,6 +47,7 @@ TABLE = [
     ("POST", f"/api/tickets/{T}/messages/", {"kind": "note", "body": "x"}, (401, 403, 201, 201, 201, 403)),
     ("GET", f"/api/tickets/{T}/similar/", None, (401, 403, 200, 200, 200, 403)),
     ("POST", f"/api/tickets/{T}/suggest-reply/", {}, (401, 403, 200, 200, 200, 403)),
+    ("POST", f"/api/tickets/{T}/merge/", {"into": 999999}, (401, 403, 400, 400, 400, 403)),
     # The tracking link's token is the credential: whoever holds it, logged in or not, and nobody else.
     ("GET", f"/api/track/{K}/", None, (200, 200, 200, 200, 200, 200)),
     ("POST", f"/api/track/{K}/messages/", {"body": "x"}, (201, 201, 201, 201, 201, 201)),
@@ -69,6 +70,7 @@ TABLE = [
     ("POST", f"/admin/tickets/ticket/{T}/suggest-reply/", {}, (302, 403, 200, 200, 200, 403)),
     ("POST", f"/admin/tickets/ticket/{T}/properties/", PROPERTIES, (302, 403, 200, 200, 200, 403)),
     ("POST", f"/admin/tickets/ticket/{T}/presence/", {"state": "replying"}, (302, 403, 200, 200, 200, 403)),
+    ("POST", f"/admin/tickets/ticket/{T}/merge/", {"into": "999999"}, (302, 403, 302, 302, 302, 403)),
     ("GET", f"/admin/tickets/ticket/{T}/next/", None, (302, 403, 302, 302, 302, 403)),
     ("POST", "/admin/tickets/ticket/save-view/", {"name": "My open", "query": "assignee=me"},
      (302, 403, 302, 302, 302, 403)),

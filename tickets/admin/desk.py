@@ -60,6 +60,7 @@ class TicketDeskMixin:
             path("<int:pk>/properties/", view(require_POST(self.properties_view)), name="tickets_ticket_properties"),
             path("<int:pk>/presence/", view(require_POST(self.presence_view)), name="tickets_ticket_presence"),
             path("<int:pk>/next/", view(self.next_view), name="tickets_ticket_next"),
+            path("<int:pk>/merge/", view(require_POST(self.merge_view)), name="tickets_ticket_merge"),
         ]
 
     def get_fieldsets(self, request, obj=None):
@@ -102,6 +103,8 @@ class TicketDeskMixin:
             },
             "draft": draft,
             "shortcuts": SHORTCUTS,
+            "contacts": SimpleLazyObject(lambda: list(ticket.contacts.values_list("email", "note"))),
+            "merged_here": SimpleLazyObject(lambda: list(ticket.merged_tickets.values_list("pk", "title"))),
             "poll_seconds": settings.PRESENCE_POLL_SECONDS,
             "statuses": Status.choices,
         }
@@ -174,6 +177,28 @@ class TicketDeskMixin:
                 ],
             }
         )
+
+    # --- merging a duplicate ------------------------------------------------------------------------
+
+    def merge_view(self, request, pk):
+        """Merge this ticket into the one posted as ``into`` (the similar-tickets panel), then open that one."""
+        duplicate = get_object_or_404(Ticket, pk=pk)
+        into = request.POST.get("into", "")
+        target = Ticket.objects.filter(pk=int(into)).first() if into.isdigit() and len(into) < 19 else None
+        if not self.has_change_permission(request, duplicate) or (
+            target and not self.has_change_permission(request, target)
+        ):
+            raise PermissionDenied
+        if target is None:
+            self.message_user(request, "Choose a ticket to merge into.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[duplicate.pk]))
+        try:
+            services.ticket_merge(duplicate=duplicate, target=target, actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, "Not merged: " + " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[duplicate.pk]))
+        self.message_user(request, f"#{duplicate.pk} was merged into this ticket and closed.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[target.pk]) + "#thread")
 
     # --- the next ticket --------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 import functools
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -150,6 +150,7 @@ class TicketAdmin(
         "classify_with_ai",
         "new_tracking_links",
         "tag_tickets",
+        "merge_into_oldest",
     ]
     # Staff edit the text, labels, status and owner; every other column is the application's to write.
     readonly_fields = [
@@ -321,6 +322,22 @@ class TicketAdmin(
     @action(description="Mark as closed", permissions=["change"])
     def mark_closed(self, request, queryset):
         self._bulk_status(request, queryset, Status.CLOSED)
+
+    @action(description="Merge into the oldest selected", permissions=["change"])
+    def merge_into_oldest(self, request, queryset):
+        """Duplicates picked on the list: each merged into the oldest of them (at most a page at once)."""
+        picked = list(queryset.order_by("created_at", "pk")[: PAGE_SIZE + 1])
+        if len(picked) < 2 or len(picked) > PAGE_SIZE:  # noqa: PLR2004
+            self.message_user(request, f"Select from 2 to {PAGE_SIZE} tickets to merge.", messages.ERROR)
+            return
+        target, merged = picked[0], 0
+        for duplicate in picked[1:]:
+            try:
+                services.ticket_merge(duplicate=duplicate, target=target, actor=request.user)
+                merged += 1
+            except ValidationError as error:
+                self.message_user(request, f"#{duplicate.pk} not merged: {' '.join(error.messages)}", messages.WARNING)
+        self.message_user(request, f"{merged} ticket(s) merged into {target}.", messages.SUCCESS)
 
     @action(description="Classify with AI", permissions=["change"])
     def classify_with_ai(self, request, queryset):

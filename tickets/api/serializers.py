@@ -192,6 +192,14 @@ class TicketUpdateSerializer(serializers.Serializer):
         return attrs
 
 
+class MergeRequestSerializer(serializers.Serializer):
+    into = serializers.PrimaryKeyRelatedField(
+        queryset=Ticket.objects.all(),
+        help_text="The id of the ticket this one repeats.",
+        error_messages={"does_not_exist": "No ticket has the id {pk_value}."},
+    )
+
+
 class ClassifyRequestSerializer(serializers.Serializer):
     title = _text(max_length=TITLE_MAX_LENGTH, required=False, allow_blank=True, default="")
     description = _text(max_length=DESCRIPTION_MAX_LENGTH)

@@ -16,6 +16,7 @@ from tickets.api.permissions import CanViewDashboard, CanWorkTickets, StaffModel
 from tickets.api.serializers import (
     ClassificationSerializer,
     ClassifyRequestSerializer,
+    MergeRequestSerializer,
     MessageCreateSerializer,
     MessageSerializer,
     ReplySuggestionSerializer,
@@ -62,7 +63,7 @@ class TicketViewSet(
             return [AllowAny()]
         if self.action == "stats":
             return [CanViewDashboard()]
-        if self.action in ("messages", "suggest_reply"):
+        if self.action in ("messages", "suggest_reply", "merge"):
             return [CanWorkTickets()]
         return [StaffModelPermissions()]
 
@@ -207,3 +208,20 @@ class TicketViewSet(
     def suggest_reply(self, request, pk=None):
         suggestion = selectors.reply_suggest(ticket=self.get_object(), agent=request.user)
         return Response(ReplySuggestionSerializer(suggestion.as_dict()).data)
+
+    @extend_schema(
+        request=MergeRequestSerializer,
+        responses={200: TicketDetailSerializer},
+        description="Merge this ticket (a duplicate) into another: its request, messages and files join the "
+        "other's thread, its submitter is kept as a contact, it closes pointing there, and later answers to it "
+        "land there. Returns the ticket merged into.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def merge(self, request, pk=None):
+        duplicate = self.get_object()
+        serializer = MergeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = services.ticket_merge(
+            duplicate=duplicate, target=serializer.validated_data["into"], actor=request.user
+        )
+        return Response(TicketDetailSerializer(target, context={"request": request}).data)

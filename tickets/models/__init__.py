@@ -5,7 +5,15 @@ from tickets.models.counts import RateCounter, TicketCount
 from tickets.models.events import EventField, TicketEvent
 from tickets.models.imports import ImportJob, ImportState
 from tickets.models.mail import Attachment, InboundEmail, InboundState, Transport
-from tickets.models.messages import PUBLIC_KINDS, CannedResponse, EmailStatus, MessageKind, TicketEmail, TicketMessage
+from tickets.models.messages import (
+    PUBLIC_KINDS,
+    CannedResponse,
+    EmailStatus,
+    MessageKind,
+    TicketContact,
+    TicketEmail,
+    TicketMessage,
+)
 from tickets.models.sla import BusinessCalendar, SLAPolicy
 from tickets.models.tags import TAG_MAX_LENGTH, Tag, TagColour, TicketTag
 from tickets.models.teams import AgentAvailability, Assignment, RoutingRule, Team
@@ -69,6 +77,7 @@ __all__ = [
     "TagColour",
     "Status",
     "Ticket",
+    "TicketContact",
     "TicketCount",
     "TicketEmail",
     "TicketEvent",

@@ -23,6 +23,7 @@ class EventField(models.TextChoices):
     TRACKING = "tracking_link", "Tracking link"
     TAGS = "tags", "Tags"
     TEAM = "team", "Team"
+    MERGE = "merge", "Merge"
 
 
 class TicketEvent(models.Model):

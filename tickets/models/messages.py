@@ -107,3 +107,18 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TicketContact(models.Model):
+    """Someone else following a ticket: the submitter of a duplicate merged into it, kept with the ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="contacts")
+    email = models.EmailField()
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "email"], name="ticketcontact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.email} on #{self.ticket_id}"

@@ -104,6 +104,10 @@ class Ticket(models.Model):
     team = models.ForeignKey(
         "tickets.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", db_index=False
     )
+    # A duplicate merged into another ticket points to it (services/merge.py); mail and answers to it go there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets", editable=False
+    )
     # The first reply to the submitter (kept once set), and whether the submitter wrote since staff last replied.
     first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Database defaults too, so bulk loads (COPY) that do not name these columns still fill them.

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from django.db.models import F, Q
 
 from tickets.models import DONE_STATUSES
-from tickets.rules.calendar import WorkingCalendar, add_working_time
+from tickets.rules.calendar import CalendarError, WorkingCalendar, add_working_time
 
 DUE_SOON_SHARE = 0.2
 # The promises a new install starts with (minutes): first reply, resolution. Managers change them in the admin.
@@ -81,6 +81,8 @@ def sla_apply(ticket, targets: Targets, *, restart_resolution_at: datetime | Non
     if ticket.priority not in targets:
         return
     first_target, resolution_target, calendar = targets[ticket.priority]
+    if calendar is not None and not _works(calendar, ticket.created_at):
+        calendar = None  # a calendar with no working time ahead (every day off): around the clock, never a failure
     if restart_resolution_at is not None or ticket.resolution_clock_at is None:
         ticket.resolution_clock_at = restart_resolution_at or ticket.created_at
     ticket.first_response_due_at = add_working_time(ticket.created_at, first_target, calendar)
@@ -104,6 +106,14 @@ def sla_apply(ticket, targets: Targets, *, restart_resolution_at: datetime | Non
     late_reply = ticket.first_response_at is not None and ticket.first_response_at > ticket.first_response_due_at
     late_resolution = ticket.resolved_at is not None and ticket.resolved_at > ticket.resolution_due_at
     ticket.sla_breached = late_reply or late_resolution
+
+
+def _works(calendar: WorkingCalendar, start: datetime) -> bool:
+    try:
+        add_working_time(start, timedelta(minutes=1), calendar)
+    except CalendarError:
+        return False
+    return True
 
 
 def sla_state(ticket, now: datetime) -> str | None:

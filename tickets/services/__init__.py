@@ -15,6 +15,7 @@ from tickets.services.imports import (
     import_job_progress,
 )
 from tickets.services.mail import mail_receive, mail_retry
+from tickets.services.merge import merge_target, ticket_merge
 from tickets.services.messages import TooManyWaiting, message_add
 from tickets.services.sla import calendar_save, sla_backfill, sla_refresh, sla_wait_end
 from tickets.services.teams import agent_set_away, team_assign, team_assign_waiting
@@ -43,6 +44,8 @@ from tickets.services.views import (
 )
 
 __all__ = [
+    "merge_target",
+    "ticket_merge",
     "agent_set_away",
     "team_assign",
     "team_assign_waiting",

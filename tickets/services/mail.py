@@ -104,6 +104,7 @@ def _store(raw, transport, key, mail: ParsedMail, ticket: Ticket | None, how: st
                 left_out.append("no confirmation sent: this sender had the day's share")
         else:
             message = message_add(ticket=ticket, kind=MessageKind.CUSTOMER, body=_text(mail), waiting_cap=False)
+            ticket = message.ticket  # a merged duplicate's answer lands in the ticket it joined
             left_out.append(how)
         left_out += attachments_add(ticket=ticket, message=message, files=mail.attachments)[1]
         inbound.ticket, inbound.message, inbound.reason = ticket, message, "; ".join(left_out)

@@ -13,6 +13,7 @@ from tickets.rules.files import upload_problems
 from tickets.rules.sla import SLA_FIELDS, WAIT_FIELDS
 from tickets.services.attachments import attachments_add
 from tickets.services.email import email_queue, reply_body
+from tickets.services.merge import merge_target
 from tickets.services.sla import sla_refresh
 from tickets.services.tickets import ticket_customer_answered, ticket_update
 
@@ -67,6 +68,8 @@ def message_add(
     if problems := upload_problems([(f.name, len(f.data)) for f in files]):
         raise ValidationError({"attachments": problems})
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)  # also orders concurrent customer messages
+    if locked.merged_into_id is not None:  # a merged duplicate: its conversation goes on in the ticket it joined
+        locked = Ticket.objects.select_for_update().get(pk=merge_target(locked).pk)
     limit = settings.CUSTOMER_MESSAGES_WAITING_MAX
     if waiting_cap and kind == MessageKind.CUSTOMER and _waiting_customer_messages(locked, limit) >= limit:
         raise TooManyWaiting(limit)

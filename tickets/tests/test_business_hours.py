@@ -243,3 +243,21 @@ def test_a_reply_that_asks_a_question_pauses_the_sla_from_the_ticket_page(client
     assert "Waiting on the customer since" in page
     api = client.get(f"/api/tickets/{ticket.pk}/")
     assert api.json()["sla_state"] == "paused" and api.json()["waiting_since"]
+
+
+def test_a_calendar_with_no_working_time_ahead_falls_back_to_plain_time():
+    from types import SimpleNamespace
+
+    from tickets.rules.sla import Target, sla_apply
+
+    mondays = frozenset(date(2026, 11, 30) + timedelta(weeks=n) for n in range(-2, 60 * 4))
+    closed = WorkingCalendar(zone=PARIS, windows=(NINE_TO_SIX,) + ((),) * 6, holidays=mondays)
+    with pytest.raises(CalendarError):
+        add_working_time(paris(2026, 12, 1, 10, 0), timedelta(hours=1), closed)
+    created = paris(2026, 12, 1, 10, 0)
+    ticket = SimpleNamespace(
+        priority="high", created_at=created, resolution_clock_at=None, first_response_at=None, resolved_at=None,
+        status="open", waiting_since=None, sla_paused=timedelta(0),
+    )  # fmt: skip
+    sla_apply(ticket, {"high": Target(timedelta(hours=1), timedelta(hours=8), closed)})
+    assert ticket.first_response_due_at == created + timedelta(hours=1)

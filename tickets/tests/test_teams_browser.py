@@ -1,6 +1,7 @@
 """A submitted ticket routed to its team and assigned, in headless Chromium: a customer writes about an invoice in
 the React app, the billing team's rule routes it and round robin gives it to the agent on duty, who sees it in
-"My teams" with the rule in its history; an away agent gets nothing until they are back."""
+"My teams" with the rule in its history; an away agent gets nothing until they are back; a duplicate is merged
+from the similar-tickets panel."""
 
 import re
 
@@ -54,3 +55,16 @@ def test_a_submission_is_routed_to_billing_and_assigned(live_server, page, brows
     expect(page.get_by_text("Welcome back. 1 waiting ticket(s) of your teams were assigned.")).to_be_visible()
     assert Ticket.objects.get(title="Second invoice wrong").assignee == agent
     screenshot("2-back-and-assigned")
+
+    # The customer writes the same again; the agent merges it into the first from the similar-tickets panel.
+    submit(customer, live_server.url, "Invoice 4411 charged twice again")
+    duplicate = Ticket.objects.get(title="Invoice 4411 charged twice again")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{live_server.url}/admin/tickets/ticket/{duplicate.pk}/change/")
+    page.get_by_role("button", name=f"Merge this ticket into #{ticket.pk}").click()
+    expect(page.get_by_text(f"#{duplicate.pk} was merged into this ticket and closed.")).to_be_visible()
+    expect(page.locator(".ticket-desk-title")).to_contain_text("Invoice 4411 charged twice")
+    expect(page.locator(".ticket-messages")).to_contain_text(f"[Merged from #{duplicate.pk}]")
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into_id) == ("closed", ticket.pk)
+    screenshot("3-merged")

@@ -154,6 +154,13 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // --- actions that ask first (a merge) -----------------------------------------------------------------
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+
   // --- keyboard shortcuts -----------------------------------------------------------------------------
   const dialog = document.getElementById("shortcuts");
   const note = document.querySelector(".ticket-add-note");
