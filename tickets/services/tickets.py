@@ -32,6 +32,7 @@ UPDATABLE_FIELDS = (
         TicketEvent.Field.CREATED,
         TicketEvent.Field.SLA,
         TicketEvent.Field.TRACKING,  # a new link is tracking_reissue's, never a field set from outside
+        TicketEvent.Field.MERGE,  # a merge is ticket_merge's
     }
 ) | {WAITING}
 

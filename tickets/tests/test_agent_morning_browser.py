@@ -59,16 +59,21 @@ def test_a_morning_in_the_unassigned_view(
 
     # Take it with "a"; the thread is the page's main column.
     expect(page.locator(".ticket-message-request")).to_contain_text("The reset email never arrives.")
+    # The page's script (deferred) binds the keys once the page has loaded: a person cannot be quicker.
+    page.wait_for_load_state("load")
     page.keyboard.press("a")
     expect(page.get_by_text(f"{first_view_ticket} is now yours.")).to_be_visible()
+    page.wait_for_load_state("load")
     first_view_ticket.refresh_from_db()
     assert first_view_ticket.assignee == agent
     # "j": the next ticket of the view (the one just taken has left "Unassigned", so the view's first other one).
     page.keyboard.press("j")
     expect(page.locator(".ticket-desk-title")).to_contain_text(next_view_ticket.title)
     expect(page.locator(".ticket-back-to-view")).to_be_visible()
+    page.wait_for_load_state("load")
     page.keyboard.press("a")
     expect(page.get_by_text(f"{next_view_ticket} is now yours.")).to_be_visible()
+    page.wait_for_load_state("load")
 
     # Ana opens the same ticket.
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
@@ -76,6 +81,7 @@ def test_a_morning_in_the_unassigned_view(
     other.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     log_in(other, live_server.url, "ana", f"/admin/tickets/ticket/{next_view_ticket.pk}/change/")
     expect(other.locator(".ticket-desk-title")).to_contain_text(next_view_ticket.title)
+    other.wait_for_load_state("load")
 
     # The agent answers with a canned response, edited by hand, and a screenshot the customer asked for.
     page.keyboard.press("r")
