@@ -221,11 +221,15 @@ class TicketDeskMixin:
         return HttpResponseRedirect(ticket_url(following.pk, view))
 
 
+def posted_kind(request) -> str:
+    """The kind of message the reply form posted: its button's kind; "Send and next" carries none and sends a reply."""
+    return request.POST.get("kind", "") or (MessageKind.REPLY if request.POST.get("and_next") else "")
+
+
 def reply_collision(request, ticket: Ticket) -> list:
     """Replies other agents sent after the newest message the agent's page showed (``seen``), unless the agent
     confirmed sending anyway: a reply is not sent over them unseen."""
-    kind = request.POST.get("kind") or (MessageKind.REPLY if request.POST.get("and_next") else "")
-    if kind != MessageKind.REPLY or request.POST.get("confirmed") == "1":
+    if posted_kind(request) != MessageKind.REPLY or request.POST.get("confirmed") == "1":
         return []
     seen = request.POST.get("seen", "")
     if not seen.isdigit():

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from unfold.decorators import action, display
 
 from tickets import selectors, services
-from tickets.admin.desk import reply_collision, ticket_url, view_of
+from tickets.admin.desk import posted_kind, reply_collision, ticket_url, view_of
 from tickets.admin.navigation import back_to
 from tickets.admin.rows import row_url
 from tickets.models import MessageKind, Status, Ticket
@@ -110,8 +110,7 @@ class TicketWorkMixin:
 
     def add_message_view(self, request, pk):
         ticket = self._ticket_to_change(request, pk)
-        # "Send and next" carries no kind of its own: it sends a reply.
-        kind = request.POST.get("kind", "") or (MessageKind.REPLY if request.POST.get("and_next") else "")
+        kind = posted_kind(request)
         view = view_of(request)
         change_page = ticket_url(ticket.pk, view)
         if kind not in (MessageKind.REPLY, MessageKind.NOTE):

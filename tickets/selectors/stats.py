@@ -175,6 +175,13 @@ def ai_unsure_changes() -> dict[str, dict[str, Any]]:
     }
 
 
+def first_reply_waits(tickets):
+    """``tickets`` with ``wait``: how long each waited for its first reply."""
+    return tickets.annotate(
+        wait=ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
+    )
+
+
 def sla_dashboard(*, days: int = 30) -> dict[str, Any]:
     """SLA figures: of tickets resolved in the last ``days`` days, how many met or missed a target, per priority;
     the median time to a first reply over replies in that window; and open tickets past a deadline now."""
@@ -194,9 +201,7 @@ def sla_dashboard(*, days: int = 30) -> dict[str, Any]:
         p: {"met": found.get(p, {}).get("met", 0), "breached": found.get(p, {}).get("breached", 0)}
         for p in Priority.values
     }
-    replied = Ticket.objects.filter(first_response_at__gte=since).annotate(
-        wait=ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
-    )
+    replied = first_reply_waits(Ticket.objects.filter(first_response_at__gte=since))
     return {
         "sla_compliance": compliance,
         "median_first_response": median(replied, "wait"),
@@ -232,8 +237,8 @@ def team_figures(*, days: int = 30) -> list[dict[str, Any]]:
         .order_by()
     )
     counts = {row["team"]: row for row in open_rows}
-    replied = Ticket.objects.filter(team__isnull=False, first_response_at__gte=now - timedelta(days=days)).annotate(
-        wait=ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
+    replied = first_reply_waits(
+        Ticket.objects.filter(team__isnull=False, first_response_at__gte=now - timedelta(days=days))
     )
     teams = list(Team.objects.order_by("name"))
     medians = {team.pk: median(replied.filter(team=team.pk), "wait") for team in teams}  # one small read a team

@@ -56,6 +56,15 @@ def sla_backfill(connection, targets: Targets | None = None) -> int:
     return filled
 
 
+def sla_status_moved(ticket: Ticket, *, reopened: bool) -> None:
+    """A status move's effect on a wait on the customer (nothing saved): resolving or closing ends the wait; a
+    reopening starts a new resolution clock, with no waits yet."""
+    if ticket.status in DONE_STATUSES:
+        sla_wait_end(ticket)
+    if reopened:
+        ticket.sla_paused, ticket.waiting_since = timedelta(0), None
+
+
 def sla_refresh_many(rows: list[tuple[int, str]], status: str, now: datetime) -> None:
     """After a bulk move of (id, old status) rows to ``status``: the same rule as one by one (reopened tickets
     restart the resolution clock), written with one bulk update."""
@@ -64,10 +73,7 @@ def sla_refresh_many(rows: list[tuple[int, str]], status: str, now: datetime) ->
     by_team = {team: sla_targets(team) for team in {t.team_id for t in tickets}}
     for ticket in tickets:
         targets = by_team[ticket.team_id]
-        if status in DONE_STATUSES:
-            sla_wait_end(ticket)
-        if ticket.pk in reopened:
-            ticket.sla_paused, ticket.waiting_since = timedelta(0), None
+        sla_status_moved(ticket, reopened=ticket.pk in reopened)
         sla_apply(ticket, targets, restart_resolution_at=now if ticket.pk in reopened else None)
     Ticket.objects.bulk_update(tickets, [*SLA_FIELDS, *WAIT_FIELDS], batch_size=1000)
 

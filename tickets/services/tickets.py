@@ -1,7 +1,6 @@
 """Writes of one ticket or a few: create, update, status moves, classification, delete; each in a transaction."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -19,7 +18,7 @@ from tickets.rules.tracking import tracking_issue
 from tickets.selectors import routing_rules
 from tickets.services.attachments import attachments_add
 from tickets.services.email import email_confirmation, email_resolved
-from tickets.services.sla import sla_refresh, sla_wait_end
+from tickets.services.sla import sla_refresh, sla_status_moved, sla_wait_end
 from tickets.services.teams import team_assign, team_assign_waiting, ticket_route
 from tickets.validators import one_line
 
@@ -268,10 +267,7 @@ def _refresh_due_times(ticket: Ticket, old_status: str, old_priority: str, actor
     entry when a priority change moved the due times, saying why."""
     reopened = old_status in DONE_STATUSES and ticket.status not in DONE_STATUSES
     before = _due_times(ticket)
-    if ticket.status in DONE_STATUSES:
-        sla_wait_end(ticket)  # resolved while waiting: the wait ends there
-    if reopened:
-        ticket.sla_paused, ticket.waiting_since = timedelta(0), None  # a new resolution clock, no waits yet
+    sla_status_moved(ticket, reopened=reopened)
     sla_refresh(ticket, restart_resolution_at=timezone.now() if reopened else None)
     after = _due_times(ticket)
     if ticket.priority == old_priority or after == before:
