@@ -131,11 +131,36 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
+def another_page(browser):
+    """another_page() -> a page in a browser context of its own (a second agent, a customer), closed with the test."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        made = context.new_page()
+        made.set_default_timeout(15_000)
+        return made
+
+    yield make
+    for context in contexts:
+        _close_quietly(context)
+
+
+@pytest.fixture
+def page(another_page):
+    return another_page()
+
+
+def _close_quietly(context) -> None:
+    """Close a browser context without a request reaching the server afterwards: an open ticket page polls it
+    (and says goodbye on leaving), and a write landing while the next test empties the tables can deadlock
+    with it. Its requests are refused first, then it leaves, then a moment lets any request in flight end."""
+    context.route("**/*", lambda route: route.abort())
+    for open_page in context.pages:
+        open_page.goto("about:blank")
+    if context.pages:
+        context.pages[0].wait_for_timeout(300)
     context.close()
 
 

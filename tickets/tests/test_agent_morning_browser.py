@@ -25,7 +25,7 @@ def log_in(page, base: str, username: str, next_path: str) -> None:
 
 
 def test_a_morning_in_the_unassigned_view(
-    live_server, page, browser, screenshot, smtp, settings, agent, make_staff, tmp_path
+    live_server, page, another_page, screenshot, smtp, settings, agent, make_staff, tmp_path
 ):
     settings.SITE_URL = live_server.url
     settings.PRESENCE_POLL_SECONDS = 1
@@ -76,8 +76,7 @@ def test_a_morning_in_the_unassigned_view(
     page.wait_for_load_state("load")
 
     # Ana opens the same ticket.
-    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    other.set_default_timeout(15_000)
+    other = another_page()
     other.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     log_in(other, live_server.url, "ana", f"/admin/tickets/ticket/{next_view_ticket.pk}/change/")
     expect(other.locator(".ticket-desk-title")).to_contain_text(next_view_ticket.title)

@@ -12,7 +12,7 @@ from tickets.models import Ticket
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_submit_take_reply_follow_and_answer(live_server, page, screenshot, smtp, settings, agent):
+def test_submit_take_reply_follow_and_answer(live_server, page, another_page, screenshot, smtp, settings, agent):
     settings.SITE_URL = live_server.url
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -56,7 +56,7 @@ def test_submit_take_reply_follow_and_answer(live_server, page, screenshot, smtp
     assert link == shown  # the same link the confirmation email carried
 
     # The customer opens the link, reads the reply (not the note) and answers.
-    customer = page.context.browser.new_context().new_page()
+    customer = another_page()
     customer.goto(link)
     expect(customer.get_by_role("heading", name="VPN drops every hour")).to_be_visible()
     expect(customer.get_by_text("Please update the VPN client.")).to_be_visible()

@@ -21,12 +21,12 @@ def submit(page, base: str, title: str) -> None:
     expect(page.locator(".reference")).to_have_text(re.compile(r"#\d+"))
 
 
-def test_a_submission_is_routed_to_billing_and_assigned(live_server, page, browser, screenshot, agent):
+def test_a_submission_is_routed_to_billing_and_assigned(live_server, page, another_page, screenshot, agent):
     billing = Team.objects.create(name="Billing", assignment=Team.Assignment.ROUND_ROBIN)
     billing.members.add(agent)
     RoutingRule.objects.create(position=1, name="Invoices", team=billing, title_word="invoice")
 
-    customer = browser.new_context().new_page()
+    customer = another_page()
     submit(customer, live_server.url, "Invoice 4411 charged twice")
     ticket = Ticket.objects.get(title="Invoice 4411 charged twice")
     assert (ticket.team, ticket.assignee) == (billing, agent)
