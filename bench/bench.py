@@ -104,11 +104,17 @@ TAG_SEED = (
     "'INSERT INTO tickets_tickettag (ticket_id, tag_id, created_at) SELECT id, %s, now() FROM tickets_ticket "  # noqa: S608
     "WHERE id %% 10 = 0', [vip.pk]);"
 )
-# One ticket in ten in the "Billing" team, the bench user among its members, in one statement.
+# One ticket in ten in the "Billing" team, the bench user and the seven agents its members, in one statement; and
+# the routing of new tickets: three rules, the last of which sends every created bench ticket ("Bench ticket ...")
+# to Billing, which hands it to the agent with the fewest open tickets (each of them holding tens of thousands).
 TEAM_SEED = (
-    "from django.contrib.auth import get_user_model; from tickets.models import Team;"
+    "from django.contrib.auth import get_user_model; from tickets.models import RoutingRule, Team;"
     "team = Team.objects.get_or_create(name='Billing')[0];"
-    "team.members.add(get_user_model().objects.get(username='bench'));"
+    "team.members.add(*get_user_model().objects.filter(username__regex=r'^(bench|agent-[0-9])$'));"
+    "team.assignment = 'fewest_open'; team.save();"
+    "[RoutingRule.objects.get_or_create(name=name, defaults={'team': team, 'position': position, **match})"
+    " for name, position, match in (('Urgent billing', 10, {'category': 'billing', 'priority': 'critical'}),"
+    " ('Invoices', 20, {'title_word': 'invoice'}), ('Bench tickets', 30, {'title_word': 'bench'}))];"
     "Ticket.objects.filter(team=team).exists() or connection.cursor().execute("
     "'UPDATE tickets_ticket SET team_id = %s WHERE id %% 10 = 3', [team.pk]);"
 )

@@ -18,8 +18,8 @@ def can_view_dashboard(request) -> bool:
     return request.user.has_perm(DASHBOARD_PERMISSION)
 
 
-def dashboard_context(*, days: int) -> dict:
-    figures = selectors.ticket_dashboard(days=days)
+def dashboard_context(user, *, days: int) -> dict:
+    figures = selectors.ticket_dashboard(user, days=days)
     total = figures["total_tickets"] or 1
     per_day = figures["per_day"]
     return {
@@ -67,7 +67,7 @@ def dashboard_context(*, days: int) -> dict:
 def dashboard_callback(request, context):
     """unfold's DASHBOARD_CALLBACK: the admin index shows the figures to those allowed to see them."""
     if can_view_dashboard(request):
-        context.update(dashboard_context(days=PERIODS[0]))
+        context.update(dashboard_context(request.user, days=PERIODS[0]))
         context["show_dashboard"] = True
     return context
 
@@ -81,7 +81,7 @@ def stats_view(request):
         days = PERIODS[0]
     if days not in PERIODS:
         days = PERIODS[0]
-    context = {**admin.site.each_context(request), "title": "Stats", **dashboard_context(days=days)}
+    context = {**admin.site.each_context(request), "title": "Stats", **dashboard_context(request.user, days=days)}
     return TemplateResponse(request, "dashboards/stats.html", context)
 
 

@@ -11,7 +11,18 @@ from django.http import QueryDict
 from django.utils import timezone
 from unfold.utils import parse_date_str
 
-from tickets.models import VIEW_QUERY_MAX_LENGTH, Category, Priority, Status, Tag, Ticket, TicketTag, ai_unsure
+from tickets.models import (
+    VIEW_QUERY_MAX_LENGTH,
+    Category,
+    Priority,
+    Status,
+    Tag,
+    Team,
+    Ticket,
+    TicketTag,
+    ai_unsure,
+)
+from tickets.roles import VIEW_ALL_TEAMS
 from tickets.rules.sla import MOST_URGENT_FIRST, sla_filter
 from tickets.rules.sla import STATES as SLA_STATES
 from tickets.rules.tags import tag_name, tag_problem
@@ -99,6 +110,36 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return search_tickets(queryset, value)
+
+
+# --- private teams: who sees which tickets ----------------------------------------------------------------------
+
+
+def hidden_team_ids(user) -> list[int]:
+    """The private teams whose tickets ``user`` may not see: every private team they are not a member of, none for
+    a manager (``view_all_teams``). Teams are few; the ids go into the query as constants, so a list that hides
+    nothing carries no condition at all."""
+    if user is not None and user.is_active and user.has_perm(VIEW_ALL_TEAMS):
+        return []
+    if user is None or not user.is_authenticated:
+        return sorted(Team.objects.filter(private=True).values_list("pk", flat=True))
+    # Kept on the user object for the request, as Django keeps its permissions (a page asks several times).
+    if not hasattr(user, "_hidden_team_ids"):
+        private = Team.objects.filter(private=True).exclude(members=user.pk)
+        user._hidden_team_ids = sorted(private.values_list("pk", flat=True))
+    return user._hidden_team_ids
+
+
+def visible_to(queryset: QuerySet[Ticket], user, *, hidden: list[int] | None = None) -> QuerySet[Ticket]:
+    """``queryset`` without the tickets of the private teams ``user`` is not in: every staff read of tickets goes
+    through here, so such a ticket is missing (a 404), never forbidden (a 403 that says it exists)."""
+    hidden = hidden_team_ids(user) if hidden is None else hidden
+    return queryset.exclude(team__in=hidden) if hidden else queryset
+
+
+def ticket_visible(ticket: Ticket, user) -> bool:
+    """Whether ``user`` may see ``ticket`` (``visible_to`` for one ticket already read)."""
+    return ticket.team_id is None or ticket.team_id not in hidden_team_ids(user)
 
 
 def search_tickets(queryset: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:

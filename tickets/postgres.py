@@ -130,7 +130,7 @@ def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, 
     """Tickets whose titles are most like ``title``, most alike first, each with its similarity (0 to 1,
     pg_trgm's measure). On PostgreSQL the candidates are those sharing a MinHash band key with it (a GIN index:
     near twins, whatever the table's size); elsewhere the newest tickets."""
-    tickets = Ticket.objects.only("id", "title", "status", "created_at")
+    tickets = Ticket.objects.only("id", "title", "status", "created_at", "team_id")
     if is_postgresql():
         keys = sketch_keys(title)
         if not keys:

@@ -15,6 +15,7 @@ VIEW_SLA_POLICIES = "tickets.view_slapolicy"
 VIEW_AUDIT_LOG = "tickets.view_auditentry"
 VIEW_INBOUND_MAIL = "tickets.view_inboundemail"
 DASHBOARD_PERMISSION = "tickets.view_dashboard"
+VIEW_ALL_TEAMS = "tickets.view_all_teams"
 
 AGENT_PERMISSIONS = [
     "view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse", "view_tag",
@@ -26,6 +27,7 @@ MANAGER_PERMISSIONS = [
     "export_ticket",
     "import_ticket",
     "view_dashboard",
+    "view_all_teams",
     "view_auditentry",
     "view_slapolicy",
     "change_slapolicy",

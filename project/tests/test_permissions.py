@@ -171,3 +171,72 @@ def test_a_users_permissions_are_read_in_one_query(django_user_model, django_ass
     assert boss.get_all_permissions() == {
         f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")
     }
+
+
+# --- a private team's ticket -----------------------------------------------------------------------------------
+
+# An agent outside the private team, an agent in it, and a manager (who sees every team). To the outsider the
+# ticket does not exist: 404 on every path that names it, exactly what a wrong id gets, never a 403 that confirms
+# it. (Deleting needs a right no agent has: 403 for any id, so it tells nothing.)
+TEAM_ROLES = ("outsider", "member", "manager")
+P = "{public}"  # a ticket of no team, which everyone sees
+
+PRIVATE_TABLE = [
+    ("GET", f"/api/tickets/{T}/", None, (404, 200, 200)),
+    ("PATCH", f"/api/tickets/{T}/", {"status": "in_progress"}, (404, 200, 200)),
+    ("GET", f"/api/tickets/{T}/messages/", None, (404, 200, 200)),
+    ("POST", f"/api/tickets/{T}/messages/", {"kind": "note", "body": "x"}, (404, 201, 201)),
+    ("GET", f"/api/tickets/{T}/similar/", None, (404, 200, 200)),
+    ("POST", f"/api/tickets/{T}/suggest-reply/", {}, (404, 200, 200)),
+    ("POST", f"/api/tickets/{T}/merge/", {"into": P}, (404, 200, 200)),
+    ("POST", f"/api/tickets/{P}/merge/", {"into": T}, (400, 200, 200)),
+    ("GET", f"/api/canned-responses/?ticket={T}", None, (404, 200, 200)),
+    ("GET", f"/api/attachments/{A}/", None, (404, 200, 200)),
+    ("GET", f"/api/track/{K}/", None, (200, 200, 200)),  # the submitter's own link, whoever holds it
+    ("GET", f"/admin/tickets/ticket/{T}/change/", None, (404, 200, 200)),
+    ("GET", f"/admin/tickets/ticket/{T}/history/", None, (404, 200, 200)),
+    ("GET", f"/admin/tickets/ticket/{T}/delete/", None, (403, 403, 200)),
+    ("POST", f"/admin/tickets/ticket/{T}/set-status/", {"status": "resolved"}, (404, 302, 302)),
+    ("POST", f"/admin/tickets/ticket/{T}/assign-me/", {}, (404, 302, 302)),
+    ("POST", f"/admin/tickets/ticket/{T}/new-link/", {}, (404, 302, 302)),
+    ("POST", f"/admin/tickets/ticket/{T}/messages/", {"kind": "note", "body": "x"}, (404, 302, 302)),
+    ("POST", f"/admin/tickets/ticket/{T}/suggest-reply/", {}, (404, 200, 200)),
+    ("POST", f"/admin/tickets/ticket/{T}/properties/", PROPERTIES, (404, 200, 200)),
+    ("POST", f"/admin/tickets/ticket/{T}/presence/", {"state": "replying"}, (404, 200, 200)),
+    ("POST", f"/admin/tickets/ticket/{T}/merge/", {"into": P}, (404, 302, 302)),
+    ("GET", f"/admin/tickets/ticket/{T}/next/", None, (404, 302, 302)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), PRIVATE_TABLE, ids=[f"{m} {p}" for m, p, _, _ in PRIVATE_TABLE]
+)
+@pytest.mark.parametrize("role", TEAM_ROLES)
+def test_private_team_table(make_staff, role, method, path, body, expected):
+    from tickets.models import Team
+    from tickets.roles import AGENT, MANAGER
+
+    users = {"outsider": make_staff("out", AGENT), "member": make_staff("in", AGENT)}
+    users["manager"] = make_staff("m", MANAGER)
+    team = Team.objects.create(name="HR", private=True)
+    team.members.add(users["member"])
+    ticket = services.ticket_create(title="Payroll question", description="My salary.", tracking=True)
+    token = ticket.tracking_token
+    ticket = services.ticket_update(ticket=ticket, data={"team": team})
+    public = services.ticket_create(title="Payroll question too", description="Mine as well.")
+    (attachment,), _ = services.attachments_add(ticket=ticket, message=None, files=[ParsedAttachment("a.png", "", PNG)])
+    path = path.replace(T, str(ticket.pk)).replace(K, token).replace(A, str(attachment.pk))
+    body = {k: (int(v.replace(P, str(public.pk)).replace(T, str(ticket.pk))) if v in (P, T) else v)
+            for k, v in (body or {}).items()}  # fmt: skip
+    path = path.replace(P, str(public.pk))
+    if path.startswith("/api/"):
+        client = APIClient()
+        client.force_authenticate(users[role])
+        response = getattr(client, method.lower())(path, body, format="json")
+    else:
+        client = Client()
+        client.force_login(users[role])
+        response = client.post(path, body) if method == "POST" else client.get(path)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    assert response.status_code == expected[TEAM_ROLES.index(role)], (role, method, path, response.status_code)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tickets import selectors, services
 from tickets.admin.forms import stale_message
+from tickets.filters import visible_to
 from tickets.models import MessageKind, PresenceState, Status, Ticket
 from tickets.rules.sla import LABELS as SLA_LABELS
 from tickets.rules.sla import sla_state
@@ -85,7 +86,7 @@ class TicketDeskMixin:
             "thread_order": order,
             # Read only if the page is drawn: a save that redirects never pays for them.
             "history": SimpleLazyObject(lambda: selectors.ticket_history(ticket)),
-            "submitter_tickets": SimpleLazyObject(lambda: selectors.submitter_tickets(ticket)),
+            "submitter_tickets": SimpleLazyObject(lambda: selectors.submitter_tickets(ticket, user=request.user)),
             "others": SimpleLazyObject(lambda: selectors.presence_others(ticket, user=request.user)),
             "recent_replies": SimpleLazyObject(lambda: selectors.recent_replies(ticket, user=request.user)),
             "sla": {
@@ -104,7 +105,9 @@ class TicketDeskMixin:
             "draft": draft,
             "shortcuts": SHORTCUTS,
             "contacts": SimpleLazyObject(lambda: list(ticket.contacts.values_list("email", "note"))),
-            "merged_here": SimpleLazyObject(lambda: list(ticket.merged_tickets.values_list("pk", "title"))),
+            "merged_here": SimpleLazyObject(
+                lambda: list(visible_to(ticket.merged_tickets.all(), request.user).values_list("pk", "title"))
+            ),
             "poll_seconds": settings.PRESENCE_POLL_SECONDS,
             "statuses": Status.choices,
         }
@@ -114,7 +117,7 @@ class TicketDeskMixin:
     def properties_view(self, request, pk):
         """The side panel's fields, posted whole by the page's script on each change: saved through the same form
         and services as the Save button; JSON with the new version, or what is wrong."""
-        ticket = get_object_or_404(Ticket, pk=pk)
+        ticket = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, ticket):
             raise PermissionDenied
         form = self.get_form(request, ticket, change=True)(request.POST, instance=ticket)
@@ -149,7 +152,7 @@ class TicketDeskMixin:
     def presence_view(self, request, pk):
         """The page's poll: "I am viewing / replying / gone", answered with who else is on the ticket and what others
         wrote since the newest message the page shows (``after``)."""
-        ticket = get_object_or_404(Ticket, pk=pk)
+        ticket = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, ticket):
             raise PermissionDenied
         state = request.POST.get("state", PresenceState.VIEWING)
@@ -182,9 +185,10 @@ class TicketDeskMixin:
 
     def merge_view(self, request, pk):
         """Merge this ticket into the one posted as ``into`` (the similar-tickets panel), then open that one."""
-        duplicate = get_object_or_404(Ticket, pk=pk)
+        duplicate = get_object_or_404(self.get_queryset(request), pk=pk)
         into = request.POST.get("into", "")
-        target = Ticket.objects.filter(pk=int(into)).first() if into.isdigit() and len(into) < 19 else None
+        target = self.get_queryset(request).filter(pk=int(into)).first() if into.isdigit() and len(into) < 19 else None
+        # (another private team's ticket is not found, as a wrong number is)
         if not self.has_change_permission(request, duplicate) or (
             target and not self.has_change_permission(request, target)
         ):
@@ -204,7 +208,7 @@ class TicketDeskMixin:
 
     def next_view(self, request, pk):
         """The ticket after this one in the view the agent came from; back to the view when it holds no other."""
-        ticket = get_object_or_404(Ticket, pk=pk)
+        ticket = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, ticket):
             raise PermissionDenied
         return self.redirect_to_next(request, ticket, view_of(request))

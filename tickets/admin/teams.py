@@ -9,15 +9,15 @@ from unfold.admin import ModelAdmin
 
 from tickets import services
 from tickets.admin.navigation import back_to
-from tickets.filters import filter_team
+from tickets.filters import filter_team, hidden_team_ids
 from tickets.models import AgentAvailability, RoutingRule, Team
 from tickets.rules.tickets import TEAM_VALUE
 
 
 @admin.register(Team)
 class TeamAdmin(ModelAdmin):
-    list_display = ["name", "assignment", "max_open_per_agent", "calendar"]
-    fields = ["name", "members", "assignment", "max_open_per_agent", "calendar"]
+    list_display = ["name", "private", "assignment", "max_open_per_agent", "calendar"]
+    fields = ["name", "private", "members", "assignment", "max_open_per_agent", "calendar"]
     filter_horizontal = ["members"]
 
     def save_related(self, request, form, formsets, change):
@@ -42,7 +42,8 @@ class TeamFilter(admin.SimpleListFilter):
     parameter_name = "team"
 
     def lookups(self, request, model_admin):
-        return [("mine", "My teams"), ("none", "No team"), *((str(t.pk), t.name) for t in Team.objects.all())]
+        teams = Team.objects.exclude(pk__in=hidden_team_ids(request.user))  # another's private team: not a choice
+        return [("mine", "My teams"), ("none", "No team"), *((str(t.pk), t.name) for t in teams)]
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -4,7 +4,7 @@ import functools
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -30,7 +30,7 @@ from tickets.admin.teams import TeamFilter, TicketTeamsMixin
 from tickets.admin.transfer import TicketTransferMixin
 from tickets.admin.views import TicketViewsMixin
 from tickets.admin.work import TicketWorkMixin
-from tickets.filters import search_tickets
+from tickets.filters import search_tickets, visible_to
 from tickets.models import NEWEST_FIRST, PAGE_SIZE, TICKET_FIELDS, Priority, Status, Ticket, TicketEvent
 from tickets.tasks import classify_tickets, inline_classify_limit
 from tickets.transfer.resource import TicketResource
@@ -208,6 +208,15 @@ class TicketAdmin(
 
     # --- pages ---------------------------------------------------------------------------------
 
+    def get_queryset(self, request):
+        # Every page and action of the ticket workspace starts here: another private team's tickets are not there.
+        return visible_to(super().get_queryset(request), request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # A ticket that does not exist, or that this agent may not see, is a 404: never "it was deleted" for one and
+        # a different answer for the other.
+        raise Http404(f"No ticket with the id {object_id}.")
+
     def get_search_results(self, request, queryset, search_term):
         # The API's search rule (the FilterSet's), so the changelist, its export and the API agree.
         return search_tickets(queryset, search_term), False
@@ -234,7 +243,7 @@ class TicketAdmin(
 
     def set_status_view(self, request, pk):
         """One click on a changelist row: move the ticket to the posted status, then back to the same list."""
-        ticket = get_object_or_404(Ticket, pk=pk)
+        ticket = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, ticket):
             raise PermissionDenied
         status = request.POST.get("status", "")

@@ -80,7 +80,7 @@ class TicketWorkMixin:
         ]
 
     def _ticket_to_change(self, request, pk) -> Ticket:
-        ticket = get_object_or_404(Ticket, pk=pk)
+        ticket = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, ticket):
             raise PermissionDenied
         return ticket
@@ -166,7 +166,7 @@ class TicketWorkMixin:
         )
 
     def thread_context(self, request, object_id) -> dict:
-        ticket = Ticket.objects.filter(pk=object_id).first() if object_id and object_id.isdigit() else None
+        ticket = self.get_queryset(request).filter(pk=object_id).first() if object_id and object_id.isdigit() else None
         if ticket is None:
             return {}
         page = request.GET.get("thread_page", "1")
@@ -188,7 +188,7 @@ class TicketWorkMixin:
             "can_write": self.has_change_permission(request, ticket),
             "canned": selectors.canned_for(ticket, agent=request.user),
             # Looked up only if the page is rendered: a save that redirects never pays for it.
-            "similar": SimpleLazyObject(lambda: selectors.similar_tickets(ticket)),
+            "similar": SimpleLazyObject(lambda: selectors.similar_tickets(ticket, user=request.user)),
         }
 
     # --- bulk actions ----------------------------------------------------------------------------
@@ -225,9 +225,15 @@ class TicketWorkMixin:
         return TemplateResponse(request, "tickets/admin/assign_to.html", context)
 
     def _assign(self, request, queryset, agent):
-        changed = 0
+        changed, refused = 0, []
         for ticket in queryset.exclude(assignee=agent) if agent else queryset.exclude(assignee=None):
-            services.ticket_update(ticket=ticket, data={"assignee": agent}, actor=request.user)
+            try:
+                services.ticket_update(ticket=ticket, data={"assignee": agent}, actor=request.user)
+            except ValidationError as error:
+                refused.append(f"#{ticket.pk}: {' '.join(error.messages)}")
+                continue
             changed += 1
         who = agent.get_username() if agent else "nobody"
         self.message_user(request, f"{changed} ticket(s) assigned to {who}.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not assigned: " + "; ".join(refused[:5]), messages.ERROR)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from tickets.api.permissions import CanWorkTickets
 from tickets.api.track import NOT_FOUND, _TrackView
+from tickets.filters import hidden_team_ids
 from tickets.models import PUBLIC_KINDS, Attachment
 
 # Types checked from the bytes when stored (services/mail.attachments_add); anything else is only ever a download.
@@ -42,7 +43,9 @@ class AttachmentView(APIView):
 
     @extend_schema(parameters=[INLINE], responses={200: FILE, 404: NOT_FOUND})
     def get(self, request, pk: int):
-        return file_response(get_object_or_404(Attachment, pk=pk), inline=_inline(request))
+        hidden = hidden_team_ids(request.user)
+        attachment = get_object_or_404(Attachment.objects.exclude(ticket__team__in=hidden), pk=pk)
+        return file_response(attachment, inline=_inline(request))
 
 
 class TrackedAttachmentView(_TrackView):

@@ -30,7 +30,9 @@ class TicketPagination(PageNumberPagination):
     max_page_size = 100
 
     def paginate_queryset(self, queryset, request, view=None):
-        count, self.count_exact = selectors.ticket_count(filters=request.query_params, queryset=queryset)
+        count, self.count_exact = selectors.ticket_count(
+            filters=request.query_params, queryset=queryset, user=request.user
+        )
         self.django_paginator_class = lambda objects, per_page: KnownCountPaginator(
             objects, per_page, known_count=count
         )

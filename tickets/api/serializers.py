@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tickets import selectors
+from tickets.filters import visible_to
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
     TAG_MAX_LENGTH,
@@ -192,9 +193,16 @@ class TicketUpdateSerializer(serializers.Serializer):
         return attrs
 
 
+class VisibleTicketField(serializers.PrimaryKeyRelatedField):
+    """A ticket id among those the asking user may see: another private team's ticket reads as no such ticket."""
+
+    def get_queryset(self):
+        return visible_to(Ticket.objects.all(), self.context["request"].user)
+
+
 class MergeRequestSerializer(serializers.Serializer):
-    into = serializers.PrimaryKeyRelatedField(
-        queryset=Ticket.objects.all(),
+    into = VisibleTicketField(
+        queryset=Ticket.objects.all(),  # the schema's type; the ids accepted are get_queryset's
         help_text="The id of the ticket this one repeats.",
         error_messages={"does_not_exist": "No ticket has the id {pk_value}."},
     )

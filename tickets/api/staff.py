@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from tickets import selectors
 from tickets.api.permissions import CanSeeCanned, CanSeeStaff
 from tickets.api.serializers import UserRefSerializer
+from tickets.filters import visible_to
 from tickets.models import CannedResponse, Ticket
 from tickets.roles import VIEW_TICKET
 
@@ -47,7 +48,7 @@ class CannedResponseListView(APIView):
                 raise PermissionDenied("Filling canned responses in for a ticket needs permission to view tickets.")
             if not ticket_id.isdigit() or len(ticket_id) > 18:
                 raise ValidationError({"ticket": ["A ticket id is a number."]})
-            ticket = get_object_or_404(Ticket, pk=int(ticket_id))
+            ticket = get_object_or_404(visible_to(Ticket.objects.all(), request.user), pk=int(ticket_id))
             pairs = selectors.canned_for(ticket, agent=request.user)
         else:
             pairs = [(r, r.body) for r in CannedResponse.objects.all()]

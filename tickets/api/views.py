@@ -29,7 +29,7 @@ from tickets.api.serializers import (
     TicketUpdateSerializer,
 )
 from tickets.api.throttles import TicketClassifyThrottle, TicketCreateThrottle
-from tickets.filters import TicketFilter
+from tickets.filters import TicketFilter, visible_to
 from tickets.models import Ticket
 from tickets.roles import VIEW_TICKET
 from tickets.rules.tickets import ticket_version
@@ -66,6 +66,10 @@ class TicketViewSet(
         if self.action in ("messages", "suggest_reply", "merge"):
             return [CanWorkTickets()]
         return [StaffModelPermissions()]
+
+    def get_queryset(self):
+        # A private team's ticket is not there for an agent outside it: 404 on every detail path, like a wrong id.
+        return visible_to(Ticket.objects.all(), self.request.user)
 
     def filter_queryset(self, queryset):
         # The list is the selector's (one path for the API, the tests and every other reader); DjangoFilterBackend
@@ -151,7 +155,7 @@ class TicketViewSet(
     @extend_schema(responses={200: StatsSerializer})
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def stats(self, request):
-        return Response(selectors.ticket_stats())
+        return Response(selectors.ticket_stats(request.user))
 
     @extend_schema(request=ClassifyRequestSerializer, responses={200: ClassificationSerializer})
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
@@ -193,7 +197,7 @@ class TicketViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def similar(self, request, pk=None):
-        near = selectors.similar_tickets(self.get_object())
+        near = selectors.similar_tickets(self.get_object(), user=request.user)
         data = [
             {**{f: getattr(t, f) for f in ("id", "title", "status", "created_at")}, "similarity": s} for t, s in near
         ]
@@ -219,7 +223,7 @@ class TicketViewSet(
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def merge(self, request, pk=None):
         duplicate = self.get_object()
-        serializer = MergeRequestSerializer(data=request.data)
+        serializer = MergeRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         target = services.ticket_merge(
             duplicate=duplicate, target=serializer.validated_data["into"], actor=request.user

@@ -23,6 +23,11 @@ class Team(models.Model):
 
     name = models.CharField(max_length=80, unique=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+    private = models.BooleanField(
+        default=False,
+        help_text="Only the team's members (and managers) see its tickets, anywhere: to everyone else they do not "
+        "exist.",
+    )
     assignment = models.CharField(max_length=16, choices=Assignment.choices, default=Assignment.OFF)
     max_open_per_agent = models.PositiveIntegerField(
         null=True, blank=True, help_text="No agent is given a ticket past this many open ones; empty: no limit."

@@ -141,6 +141,7 @@ class Ticket(models.Model):
             ("export_ticket", "Can export tickets as CSV"),
             ("import_ticket", "Can import tickets from CSV"),
             ("view_dashboard", "Can view the stats dashboard"),
+            ("view_all_teams", "Can see the tickets of every private team"),
         ]
         constraints = [
             _in_choices("category", Category),

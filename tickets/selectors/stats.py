@@ -1,6 +1,7 @@
 """Figures: the stats every API client reads, and the managers' dashboard around them; each a few grouped queries
 at any table size (counters kept by triggers where a count would read the table)."""
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from tickets.filters import hidden_team_ids
 from tickets.models import (
     AI_KEPT,
     NEWEST_FIRST,
@@ -25,24 +27,36 @@ from tickets.models import (
 from tickets.postgres import counters_kept, median
 
 
-def ticket_stats() -> dict[str, Any]:
-    """Totals, open tickets, average per day and both breakdowns: two small queries at any table size.
+def _tickets(hidden: Sequence[int]):
+    """Every ticket but those of the private teams ``hidden`` from the reader (filters.hidden_team_ids)."""
+    return Ticket.objects.exclude(team__in=hidden) if hidden else Ticket.objects.all()
+
+
+def ticket_stats(user=None, *, hidden: list[int] | None = None) -> dict[str, Any]:
+    """Totals, open tickets, average per day and both breakdowns, over the tickets ``user`` may see: two small
+    queries at any table size (three when private teams are hidden from them: their tickets, counted from the team
+    index, come off the counters).
 
     The counts come grouped by (status, priority, category), at most 80 rows, and are summed here: one aggregate
     with ten filtered sums gave the same figures, but building its SQL was two thirds of the request's CPU."""
+    hidden = hidden_team_ids(user) if hidden is None else hidden
+    labels = ("status", "priority", "category")
     if counters_kept():
-        groups = TicketCount.objects.values_list("status", "priority", "category").annotate(Sum("n"))
+        groups = list(TicketCount.objects.values_list(*labels).annotate(Sum("n")).order_by())
+        if hidden:
+            unseen = Ticket.objects.filter(team__in=hidden).values_list(*labels).annotate(Count("id")).order_by()
+            groups += [(*row[:3], -row[3]) for row in unseen]
     else:
-        groups = Ticket.objects.values_list("status", "priority", "category").annotate(Count("id"))
+        groups = _tickets(hidden).values_list(*labels).annotate(Count("id")).order_by()
     total = open_tickets = 0
     by_priority, by_category = dict.fromkeys(Priority.values, 0), dict.fromkeys(Category.values, 0)
-    for status, priority, category, n in groups.order_by():
+    for status, priority, category, n in groups:
         total += n
         open_tickets += n if status == Status.OPEN else 0
         by_priority[priority] = by_priority.get(priority, 0) + n
         by_category[category] = by_category.get(category, 0) + n
     # The oldest ticket comes from the created_at index: one row read.
-    first = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    first = _tickets(hidden).order_by("created_at").values_list("created_at", flat=True).first()
     return {
         "total_tickets": total,
         "open_tickets": open_tickets,
@@ -70,13 +84,14 @@ BACKLOG_BUCKETS = (
 )
 
 
-def tickets_per_day(*, days: int = 30) -> list[tuple[date, int]]:
+def tickets_per_day(*, days: int = 30, hidden: Sequence[int] = ()) -> list[tuple[date, int]]:
     """New tickets per calendar day (server time zone) for the last ``days`` days, today included, zeros filled."""
     today = timezone.localdate()
     first = today - timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(first, time.min))
     counts = dict(
-        Ticket.objects.filter(created_at__gte=start)
+        _tickets(hidden)
+        .filter(created_at__gte=start)
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values_list("day")
         .annotate(n=Count("created_at"))
@@ -86,7 +101,7 @@ def tickets_per_day(*, days: int = 30) -> list[tuple[date, int]]:
     return [(first + timedelta(days=i), counts.get(first + timedelta(days=i), 0)) for i in range(days)]
 
 
-def open_backlog_by_age() -> dict[str, int]:
+def open_backlog_by_age(*, hidden: Sequence[int] = ()) -> dict[str, int]:
     """Open and in-progress tickets by how long ago they were opened, in one aggregate query."""
     now = timezone.now()
     aggregates = {}
@@ -96,14 +111,15 @@ def open_backlog_by_age() -> dict[str, int]:
             condition &= Q(created_at__gt=now - older)
         # Counting created_at (in the status index) lets PostgreSQL answer from the index alone.
         aggregates[f"bucket_{i}"] = Count("created_at", filter=condition)
-    row = Ticket.objects.filter(status__in=[Status.OPEN, Status.IN_PROGRESS]).order_by().aggregate(**aggregates)
+    row = _tickets(hidden).filter(status__in=[Status.OPEN, Status.IN_PROGRESS]).order_by().aggregate(**aggregates)
     return {label: row[f"bucket_{i}"] for i, (label, _, _) in enumerate(BACKLOG_BUCKETS)}
 
 
-def open_by_assignee() -> list[tuple[str, int]]:
+def open_by_assignee(*, hidden: Sequence[int] = ()) -> list[tuple[str, int]]:
     """Open and in-progress tickets per owner, most first, unassigned ("" as the name) always listed."""
     rows = (
-        Ticket.objects.filter(status__in=[Status.OPEN, Status.IN_PROGRESS])
+        _tickets(hidden)
+        .filter(status__in=[Status.OPEN, Status.IN_PROGRESS])
         .values("assignee")
         .annotate(n=Count("*"))  # COUNT(*): answered from the (status, assignee) index alone
         .order_by()
@@ -115,18 +131,20 @@ def open_by_assignee() -> list[tuple[str, int]]:
     return [*result, ("", counts.get(None, 0))]
 
 
-def median_resolution_time(*, days: int = 90) -> timedelta | None:
+def median_resolution_time(*, days: int = 90, hidden: Sequence[int] = ()) -> timedelta | None:
     """Median time from creation to resolution of tickets resolved in the last ``days`` days."""
-    resolved = Ticket.objects.filter(
-        resolved_at__isnull=False, resolved_at__gte=timezone.now() - timedelta(days=days)
-    ).annotate(duration=ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()))
+    resolved = (
+        _tickets(hidden)
+        .filter(resolved_at__isnull=False, resolved_at__gte=timezone.now() - timedelta(days=days))
+        .annotate(duration=ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()))
+    )
     # On PostgreSQL served by ticket_resolved_idx (resolved_at, created_at) without touching the table.
     return median(resolved, "duration")
 
 
-def ai_agreement_by_category() -> dict[str, dict[str, Any]]:
+def ai_agreement_by_category(*, hidden: Sequence[int] = ()) -> dict[str, dict[str, Any]]:
     """Per final category: how many tickets the AI labelled, and how often staff kept both of its labels."""
-    if counters_kept():
+    if counters_kept() and not hidden:
         rows = (
             TicketCount.objects.exclude(ai="none")
             .values("category")
@@ -135,7 +153,8 @@ def ai_agreement_by_category() -> dict[str, dict[str, Any]]:
         )
     else:
         rows = (
-            Ticket.objects.exclude(ai_category="")
+            _tickets(hidden)
+            .exclude(ai_category="")
             .exclude(ai_priority="")
             .values("category")
             .annotate(total=Count("id"), kept=Count("id", filter=AI_KEPT))
@@ -153,11 +172,11 @@ def ai_agreement_by_category() -> dict[str, dict[str, Any]]:
 AI_UNSURE_SAMPLE = 2000
 
 
-def ai_unsure_changes() -> dict[str, dict[str, Any]]:
+def ai_unsure_changes(*, hidden: Sequence[int] = ()) -> dict[str, dict[str, Any]]:
     """Of the newest AI-labelled tickets (at most AI_UNSURE_SAMPLE, read newest first from the index): how many
     were "AI unsure" or sure, and how often staff changed the labels of each, so the threshold can be judged."""
-    newest = Ticket.objects.exclude(ai_category="").exclude(ai_priority="").order_by(*NEWEST_FIRST)
-    sample = Ticket.objects.filter(pk__in=newest.values("pk")[:AI_UNSURE_SAMPLE])
+    newest = _tickets(hidden).exclude(ai_category="").exclude(ai_priority="").order_by(*NEWEST_FIRST)
+    sample = _tickets(hidden).filter(pk__in=newest.values("pk")[:AI_UNSURE_SAMPLE])
     unsure, changed = ai_unsure(), ~AI_KEPT
     counts = sample.aggregate(
         unsure=Count("pk", filter=unsure),
@@ -182,13 +201,14 @@ def first_reply_waits(tickets):
     )
 
 
-def sla_dashboard(*, days: int = 30) -> dict[str, Any]:
+def sla_dashboard(*, days: int = 30, hidden: Sequence[int] = ()) -> dict[str, Any]:
     """SLA figures: of tickets resolved in the last ``days`` days, how many met or missed a target, per priority;
     the median time to a first reply over replies in that window; and open tickets past a deadline now."""
     now = timezone.now()
     since = now - timedelta(days=days)
     rows = (
-        Ticket.objects.filter(resolved_at__gte=since)
+        _tickets(hidden)
+        .filter(resolved_at__gte=since)
         .values("priority")
         .annotate(
             breached=Count("resolved_at", filter=Q(sla_breached=True)),
@@ -201,46 +221,51 @@ def sla_dashboard(*, days: int = 30) -> dict[str, Any]:
         p: {"met": found.get(p, {}).get("met", 0), "breached": found.get(p, {}).get("breached", 0)}
         for p in Priority.values
     }
-    replied = first_reply_waits(Ticket.objects.filter(first_response_at__gte=since))
+    replied = first_reply_waits(_tickets(hidden).filter(first_response_at__gte=since))
     return {
         "sla_compliance": compliance,
         "median_first_response": median(replied, "wait"),
-        "breaching_now": Ticket.objects.filter(sla_due_at__lt=now).count(),
+        "breaching_now": _tickets(hidden).filter(sla_due_at__lt=now).count(),
     }
 
 
 TOP_TAGS = 10
 
 
-def top_tags(limit: int = TOP_TAGS) -> list[tuple[str, str, int]]:
+def top_tags(limit: int = TOP_TAGS, *, hidden: Sequence[int] = ()) -> list[tuple[str, str, int]]:
     """The most used tags (name, colour, tickets carrying it), from the tags' counters: one small read at any size."""
-    if counters_kept():
+    if counters_kept() and not hidden:
         tags = (
             Tag.objects.filter(ticket_count__gt=0)
             .order_by("-ticket_count", "name")
             .values_list("name", "colour", "ticket_count")
         )
     else:
-        used = TicketTag.objects.values_list("tag__name", "tag__colour").annotate(n=Count("pk"))
+        used = (
+            TicketTag.objects.exclude(ticket__team__in=hidden)
+            .values_list("tag__name", "tag__colour")
+            .annotate(n=Count("pk"))
+        )
         tags = used.order_by("-n", "tag__name")
     return list(tags[:limit])
 
 
-def team_figures(*, days: int = 30) -> list[dict[str, Any]]:
+def team_figures(*, days: int = 30, hidden: Sequence[int] = ()) -> list[dict[str, Any]]:
     """Per team: open tickets, how many of them are past a deadline now, and the median time to a first reply over
     replies in the last ``days`` days (None without any). Teams without tickets are listed too, with zeros."""
     now = timezone.now()
     open_rows = (
-        Ticket.objects.filter(team__isnull=False, status__in=[Status.OPEN, Status.IN_PROGRESS])
+        _tickets(hidden)
+        .filter(team__isnull=False, status__in=[Status.OPEN, Status.IN_PROGRESS])
         .values("team")
         .annotate(open=Count("pk"), breached=Count("pk", filter=Q(sla_breached=True) | Q(sla_due_at__lt=now)))
         .order_by()
     )
     counts = {row["team"]: row for row in open_rows}
     replied = first_reply_waits(
-        Ticket.objects.filter(team__isnull=False, first_response_at__gte=now - timedelta(days=days))
+        _tickets(hidden).filter(team__isnull=False, first_response_at__gte=now - timedelta(days=days))
     )
-    teams = list(Team.objects.order_by("name"))
+    teams = list(Team.objects.exclude(pk__in=hidden).order_by("name"))
     medians = {team.pk: median(replied.filter(team=team.pk), "wait") for team in teams}  # one small read a team
     return [
         {
@@ -253,17 +278,19 @@ def team_figures(*, days: int = 30) -> list[dict[str, Any]]:
     ]
 
 
-def ticket_dashboard(*, days: int = 30) -> dict[str, Any]:
-    """Everything the managers' dashboard shows; the headline figures are exactly ``ticket_stats()``."""
+def ticket_dashboard(user=None, *, days: int = 30) -> dict[str, Any]:
+    """Everything the managers' dashboard shows, over the tickets ``user`` may see (a manager sees every team); the
+    headline figures are exactly ``ticket_stats(user)``."""
+    hidden = hidden_team_ids(user)
     return {
-        **ticket_stats(),
-        "per_day": tickets_per_day(days=days),
-        "backlog_by_age": open_backlog_by_age(),
-        "median_resolution_time": median_resolution_time(days=days),
-        "ai_agreement": ai_agreement_by_category(),
-        "ai_unsure_changes": ai_unsure_changes(),
-        "open_by_assignee": open_by_assignee(),
-        "top_tags": top_tags(),
-        "teams": team_figures(days=days),
-        **sla_dashboard(days=days),
+        **ticket_stats(hidden=hidden),
+        "per_day": tickets_per_day(days=days, hidden=hidden),
+        "backlog_by_age": open_backlog_by_age(hidden=hidden),
+        "median_resolution_time": median_resolution_time(days=days, hidden=hidden),
+        "ai_agreement": ai_agreement_by_category(hidden=hidden),
+        "ai_unsure_changes": ai_unsure_changes(hidden=hidden),
+        "open_by_assignee": open_by_assignee(hidden=hidden),
+        "top_tags": top_tags(hidden=hidden),
+        "teams": team_figures(days=days, hidden=hidden),
+        **sla_dashboard(days=days, hidden=hidden),
     }

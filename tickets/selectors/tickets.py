@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from tickets.filters import TicketFilter
+from tickets.filters import TicketFilter, hidden_team_ids, visible_to
 from tickets.models import (
     DONE_STATUSES,
     NEWEST_FIRST,
@@ -29,9 +29,10 @@ from tickets.rules.tracking import TOKEN_PATTERN, token_hash
 
 
 def ticket_list(*, filters: Mapping[str, Any] | None = None, request=None) -> QuerySet[Ticket]:
-    """Tickets newest first, narrowed by the FilterSet (``request`` answers ``assignee=me``); invalid filter values
-    raise ``ValidationError``."""
+    """The tickets ``request.user`` may see, newest first, narrowed by the FilterSet (``request`` also answers
+    ``assignee=me``); invalid filter values raise ``ValidationError``."""
     queryset = Ticket.objects.select_related("assignee", "team").prefetch_related("tags").order_by(*NEWEST_FIRST)
+    queryset = visible_to(queryset, getattr(request, "user", None))
     filterset = TicketFilter(filters or {}, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors.as_data())
@@ -87,14 +88,17 @@ SIMILAR_SHOWN = 5
 SIMILAR_MIN = 0.3  # pg_trgm's own default threshold for "similar"
 
 
-def similar_tickets(ticket: Ticket) -> list[tuple[Ticket, float]]:
+def similar_tickets(ticket: Ticket, *, user) -> list[tuple[Ticket, float]]:
     """Up to five earlier tickets whose titles are most like this one's, resolved (or closed) ones first: an answer
     that worked is worth more than a twin still open. Near twins come from the titles' MinHash keys
-    (tickets/postgres.py)."""
+    (tickets/postgres.py); those of private teams ``user`` is not in are left out."""
+    hidden = set(hidden_team_ids(user))
     near = [
         (other, score)
         for other, score in nearest_titles(ticket.title, exclude_id=ticket.pk)
-        if score >= SIMILAR_MIN and (other.created_at, other.pk) < (ticket.created_at, ticket.pk)
+        if score >= SIMILAR_MIN
+        and (other.created_at, other.pk) < (ticket.created_at, ticket.pk)
+        and other.team_id not in hidden
     ]
     near.sort(key=lambda pair: (pair[0].status not in DONE_STATUSES, -pair[1], -pair[0].pk))
     return near[:SIMILAR_SHOWN]
@@ -106,23 +110,28 @@ def similar_tickets(ticket: Ticket) -> list[tuple[Ticket, float]]:
 SEARCH_COUNT_CAP = 1_000
 
 
-def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket]) -> tuple[int, bool]:
-    """(count, exact) for a filtered list. Label filters alone: exact, from the counters. With a search, an SLA
-    state (it depends on the clock) or an owner (no counter per owner): exact up to ``SEARCH_COUNT_CAP`` matches,
-    else the cap and ``exact=False``; an agent's 80,000 tickets were counted row by row on every page."""
+def ticket_count(*, filters: Mapping[str, Any], queryset: QuerySet[Ticket], user=None) -> tuple[int, bool]:
+    """(count, exact) for a filtered list. Label filters alone: exact, from the counters (less the private teams'
+    tickets ``user`` may not see, counted from the team index). With a search, an SLA state (it depends on the
+    clock) or an owner (no counter per owner): exact up to ``SEARCH_COUNT_CAP`` matches, else the cap and
+    ``exact=False``; an agent's 80,000 tickets were counted row by row on every page."""
+    hidden = hidden_team_ids(user)
     search = (filters.get("search") or "").strip()
     labels = {name: filters[name] for name in ("category", "priority", "status") if filters.get(name)}
     tags = {tag_name(n) for n in (filters.get("tag") or "").split(",")} - {""}
     alone = not (
         search or labels or any(filters.get(name) for name in ("sla", "assignee", "tag_all", "ai_unsure", "team"))
     )
-    if alone and len(tags) == 1 and counters_kept():
+    if alone and len(tags) == 1 and counters_kept() and not hidden:
         # One tag and nothing else: its counter, kept by the database like the label counters.
         return Tag.objects.filter(name=tags.pop()).aggregate(n=Sum("ticket_count", default=0))["n"], True
     if search or any(filters.get(name) for name in ("sla", "assignee", "tag", "tag_all", "team", "ai_unsure")):
         return capped_count(queryset, SEARCH_COUNT_CAP)
     if counters_kept():
-        return TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"], True
+        counted = TicketCount.objects.filter(**labels).aggregate(n=Sum("n", default=0))["n"]
+        if hidden:
+            counted -= Ticket.objects.filter(team__in=hidden, **labels).count()
+        return counted, True
     return queryset.count(), True
 
 
@@ -158,11 +167,11 @@ SUBMITTER_TICKETS_SHOWN = 5
 HISTORY_SHOWN = 50
 
 
-def submitter_tickets(ticket: Ticket) -> list[Ticket]:
-    """The submitter's other tickets, newest first (the side panel's "Their other tickets")."""
+def submitter_tickets(ticket: Ticket, *, user) -> list[Ticket]:
+    """The submitter's other tickets ``user`` may see, newest first (the side panel's "Their other tickets")."""
     if not ticket.submitter_email:
         return []
-    others = Ticket.objects.filter(submitter_email=ticket.submitter_email).exclude(pk=ticket.pk)
+    others = visible_to(Ticket.objects.filter(submitter_email=ticket.submitter_email), user).exclude(pk=ticket.pk)
     return list(others.order_by("-created_at").only("pk", "title", "status", "created_at")[:SUBMITTER_TICKETS_SHOWN])
 
 

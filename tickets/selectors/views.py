@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tickets.filters import filter_view, view_query
+from tickets.filters import filter_view, hidden_team_ids, view_query, visible_to
 from tickets.models import DONE_STATUSES, NEWEST_FIRST, SavedView, Status, Ticket, TicketMessage, TicketPresence
 from tickets.selectors.tickets import capped_count
 
@@ -27,7 +27,8 @@ def views_for(user) -> QuerySet[SavedView]:
 def view_tickets(view_or_query, *, user) -> QuerySet[Ticket]:
     """The tickets a view (or a query string) shows ``user``: the changelist's filters and search, newest first."""
     query = view_or_query.query if isinstance(view_or_query, SavedView) else view_or_query
-    return filter_view(Ticket.objects.all(), view_query(query), user=user).order_by(*NEWEST_FIRST)
+    tickets = visible_to(Ticket.objects.all(), user)
+    return filter_view(tickets, view_query(query), user=user).order_by(*NEWEST_FIRST)
 
 
 def view_open_tickets(view: SavedView, *, user) -> QuerySet[Ticket]:
@@ -42,7 +43,8 @@ def view_open_tickets(view: SavedView, *, user) -> QuerySet[Ticket]:
 def view_counts(views, *, user, fresh: bool = False) -> dict[int, str]:
     """Each view's open count as its badge shows it ("12", "999+"), kept VIEW_COUNT_SECONDS per process (or shared
     cache); ``fresh`` counts again and keeps the new figures."""
-    keys = {view.pk: _count_key(view, user) for view in views}
+    hidden = hidden_team_ids(user)
+    keys = {view.pk: _count_key(view, user, hidden) for view in views}
     known = {} if fresh else cache.get_many(keys.values())
     counts, missing = {}, {}
     for view in views:
@@ -56,10 +58,11 @@ def view_counts(views, *, user, fresh: bool = False) -> dict[int, str]:
     return counts
 
 
-def _count_key(view: SavedView, user) -> str:
-    # "assignee=me" differs by agent; every other view's count is the same for everyone.
-    who = user.pk if "assignee=me" in view.query else ""
-    return "view-count:" + hashlib.sha256(f"{view.query}|{who}".encode()).hexdigest()
+def _count_key(view: SavedView, user, hidden: list[int]) -> str:
+    # "assignee=me" and "team=mine" differ by agent; every other view's count is the same for everyone who sees the
+    # same teams.
+    who = user.pk if "assignee=me" in view.query or "team=mine" in view.query else ""
+    return "view-count:" + hashlib.sha256(f"{view.query}|{who}|{hidden}".encode()).hexdigest()
 
 
 def next_in_view(query: str, *, user, after: Ticket) -> Ticket | None:

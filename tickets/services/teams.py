@@ -4,7 +4,6 @@ could take wait and go to the next agent who comes back or frees up."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from tickets.models import AgentAvailability, Assignment, Status, Team, Ticket, TicketEvent
@@ -13,6 +12,7 @@ from tickets.rules.tickets import acting_user
 
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 WAITING_BATCH = 50  # tickets handed out at once when an agent comes back
+OPEN_COUNT_CAP = 1_000  # "fewest open" without a limit: agents past this many open tickets tie (lowest id first)
 
 
 def ticket_route(ticket: Ticket, rules, *, addresses=(), actor=None) -> list[TicketEvent]:
@@ -54,18 +54,32 @@ def team_assign(ticket: Ticket) -> TicketEvent | None:
 
 def _free_agent(team: Team) -> int | None:
     """A member who is active, staff, not away and under the team's limit, chosen by the team's way."""
-    members = (
+    members = list(
         team.members.filter(is_active=True, is_staff=True)
         .exclude(pk__in=AgentAvailability.objects.filter(away=True).values("user"))
-        .annotate(open=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_STATUSES)))
-        .values_list("pk", "open")
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    free = {pk: n for pk, n in members if team.max_open_per_agent is None or n < team.max_open_per_agent}
+    limit = team.max_open_per_agent
+    if limit is None and team.assignment == Assignment.ROUND_ROBIN:
+        free = dict.fromkeys(members, 0)  # nothing to count: whoever's turn it is
+    else:
+        # Each member's open tickets, counted only as far as the decision needs: to the limit, or (fewest open
+        # without one) to OPEN_COUNT_CAP, past which agents count as equally busy. An agent with a backlog of
+        # 60,000 costs the same as one with 60, and a creation never counts a team's whole workload.
+        cap = limit if limit is not None else OPEN_COUNT_CAP
+        counts = {pk: _open_count(pk, cap) for pk in members}
+        free = {pk: n for pk, n in counts.items() if limit is None or n < limit}
     if not free:
         return None
     if team.assignment == Assignment.ROUND_ROBIN:
         return next_in_turn(list(free), team.last_assigned_id)
     return min(free, key=lambda pk: (free[pk], pk))
+
+
+def _open_count(agent_id: int, cap: int) -> int:
+    """The agent's open and in-progress tickets, counted to ``cap`` at most (the (status, assignee) index)."""
+    return Ticket.objects.filter(assignee=agent_id, status__in=OPEN_STATUSES).order_by().values("pk")[:cap].count()
 
 
 def team_assign_waiting(team_ids) -> int:

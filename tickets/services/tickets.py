@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.classifier import Classification, classify
+from tickets.filters import ticket_visible
 from tickets.mail.parse import ParsedAttachment
 from tickets.models import DONE_STATUSES, Status, Tag, Ticket, TicketEvent, TicketTag
 from tickets.rules.files import upload_problems
@@ -182,8 +183,10 @@ def _update_locked(ticket, data, actor, classification, expected_version, notify
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if expected_version and expected_version != ticket_version(locked):
         raise StaleTicket(locked)
-    old_status, old_priority, old_team = locked.status, locked.priority, locked.team_id
+    old_status, old_priority, old_team, old_owner = locked.status, locked.priority, locked.team_id, locked.assignee_id
     events = _apply_changes(locked, data, actor)
+    if (locked.team_id, locked.assignee_id) != (old_team, old_owner):
+        _check_owner_sees(locked)
     if classification is not None:
         _set_suggestion(locked, classification, fill_missing=False)
     elif not events:
@@ -365,6 +368,19 @@ def ticket_classify_many(*, ticket_ids: Iterable[int], overwrite: bool = True, a
         ticket_apply_classification(ticket=ticket, classification=result, overwrite=overwrite, actor=actor)
         done += 1
     return done
+
+
+def _check_owner_sees(ticket: Ticket) -> None:
+    """A private team's ticket is owned by one of its members (or a manager): anyone else could not even open it."""
+    if ticket.assignee is not None and not ticket_visible(ticket, ticket.assignee):
+        raise ValidationError(
+            {
+                "assignee": [
+                    f"{ticket.assignee.get_username()} is not in the private team {ticket.team}: "
+                    "they could not see this ticket."
+                ]
+            }
+        )
 
 
 def _validate(ticket: Ticket, exclude=()) -> None:

@@ -31,7 +31,7 @@ def test_earlier_alike_tickets_resolved_first_at_most_five():
     ticket = _ticket("VPN drops every hour", days_ago=1)
     later = _ticket("VPN drops every hour", status="resolved", days_ago=0)  # newer than the ticket: not offered
 
-    shown = selectors.similar_tickets(ticket)
+    shown = selectors.similar_tickets(ticket, user=None)
 
     ids = [other.pk for other, _ in shown]
     assert len(ids) == 5
@@ -43,7 +43,7 @@ def test_earlier_alike_tickets_resolved_first_at_most_five():
 
 def test_a_ticket_like_no_other_has_none():
     _ticket("Refund for the March invoice")
-    assert selectors.similar_tickets(_ticket("Kaleidoscope widget colours", days_ago=0)) == []
+    assert selectors.similar_tickets(_ticket("Kaleidoscope widget colours", days_ago=0), user=None) == []
 
 
 def test_python_trigrams_measure_alike_as_pg_trgm_does():
@@ -71,7 +71,7 @@ def test_the_lookup_reads_the_sketch_index():
 def test_the_lookup_leaves_the_planner_settings_as_they_were():
     ticket = _ticket("VPN drops every hour")
     _ticket("VPN drops every hour", status="resolved", days_ago=2)
-    assert len(selectors.similar_tickets(ticket)) == 1
+    assert len(selectors.similar_tickets(ticket, user=None)) == 1
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
