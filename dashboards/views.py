@@ -36,6 +36,7 @@ def dashboard_context(user, *, days: int) -> dict:
             (row["team"], row["open"], row["breached"], _human_duration(row["median_first_response"]))
             for row in figures["teams"]
         ],
+        **_satisfaction_rows(figures["satisfaction"]),
         "tag_rows": [(name, colour, n, round(100 * n / total, 1)) for name, colour, n in figures["top_tags"]],
         "agreement_rows": [(Category(c).label, row) for c, row in figures["ai_agreement"].items()],
         "unsure_rows": [
@@ -92,3 +93,19 @@ def _human_duration(value) -> str:
     if hours < 48:
         return f"{hours:.1f} h"
     return f"{hours / 24:.1f} days"
+
+
+def _csat_cell(figure: dict) -> str:
+    if not figure["total"]:
+        return "-"
+    answers = "1 answer" if figure["total"] == 1 else f"{figure['total']} answers"
+    return f"{figure['rate']:.0%} of {answers}"
+
+
+def _satisfaction_rows(csat: dict) -> dict:
+    """The CSAT card: overall, then per team, agent and category, a cell per period ("83% of 12 answers")."""
+    periods = csat["periods"]
+    rows = [("Overall", "All answers", [_csat_cell(csat["overall"][d]) for d in periods])]
+    for group, pairs in (("Team", csat["by_team"]), ("Agent", csat["by_agent"]), ("Category", csat["by_category"])):
+        rows += [(group, name, [_csat_cell(figures[d]) for d in periods]) for name, figures in pairs]
+    return {"csat_periods": periods, "csat_rows": rows, "csat_bad": csat["bad_comments"]}

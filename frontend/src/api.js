@@ -99,6 +99,10 @@ export const api = {
   track: (token, signal, page = 1) =>
     request(`/api/track/${encodeURIComponent(token)}/`, { query: page > 1 ? { page } : {}, signal }),
   trackReply: (token, body, files = []) => post(`/api/track/${encodeURIComponent(token)}/messages/`, { body }, files),
+  // "How did we do?": the signed link from the resolution email (or the tracking page) is the credential.
+  rating: (token, signal) => request(`/api/ratings/${encodeURIComponent(token)}/`, { signal }),
+  rate: (token, rating, comment = "") =>
+    request(`/api/ratings/${encodeURIComponent(token)}/`, { method: "POST", body: { rating, comment } }),
   session: () => request("/api/session/"),
   login: (username, password) => request("/api/session/login/", { method: "POST", body: { username, password } }),
   logout: () => request("/api/session/logout/", { method: "POST", body: {} }),

@@ -3,6 +3,7 @@
 // listed on the server. `render` gets what a page may need: the address's query string, navigate, the session.
 import { Dashboard } from "./components/Dashboard.jsx";
 import { LoginForm } from "./components/LoginForm.jsx";
+import { Rating } from "./components/Rating.jsx";
 import { TicketForm } from "./components/TicketForm.jsx";
 import { TicketList } from "./components/TicketList.jsx";
 import { TrackPage } from "./components/TrackPage.jsx";
@@ -37,6 +38,19 @@ export const PAGES = [
     title: "Your ticket",
     prefix: true,
     render: ({ path }) => <TrackPage token={decodeURIComponent(path.slice(3).replace(/\/$/, ""))} />,
+  },
+  {
+    path: "/rate/",
+    title: "How did we do?",
+    prefix: true,
+    render: ({ path, search }) => (
+      <section className="card">
+        <Rating
+          token={decodeURIComponent(path.slice(6).replace(/\/$/, ""))}
+          initial={new URLSearchParams(search).get("rating") || ""}
+        />
+      </section>
+    ),
   },
 ];
 

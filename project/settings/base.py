@@ -302,6 +302,8 @@ EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="cootrack.l
 # ticket is resolved or closed.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 TRACKING_LINK_DAYS = env.int("TRACKING_LINK_DAYS", default=30)
+# "How did we do?": the resolution notice's rating links work, and an answer can be changed, this many days.
+SATISFACTION_DAYS = env.int("SATISFACTION_DAYS", default=7)
 # Anyone may type anyone's address into the public form: one address gets at most this many confirmations a day
 # (by mailbox: case and "+tags" count as one); the tickets past that are stored, not confirmed.
 CONFIRMATIONS_PER_ADDRESS_PER_DAY = env.int("CONFIRMATIONS_PER_ADDRESS_PER_DAY", default=5)

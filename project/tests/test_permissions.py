@@ -2,10 +2,12 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tickets import services
 from tickets.mail.parse import ParsedAttachment
+from tickets.rules.satisfaction import rating_token
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -21,6 +23,7 @@ T = "{ticket}"
 K = "{token}"
 A = "{attachment}"
 M = "{inbound}"  # a received email (M for mail)
+R = "{rating}"  # a "How did we do?" link's token
 
 # The ticket page's side panel, posted whole as its script does.
 PROPERTIES = {"title": "Printer", "description": "It jams.", "status": "resolved", "priority": "", "category": ""}
@@ -55,6 +58,10 @@ TABLE = [
     ("GET", f"/api/track/{K}/attachments/{A}/", None, (200, 200, 200, 200, 200, 200)),
     ("GET", f"/api/track/{T}/attachments/{A}/", None, (404, 404, 404, 404, 404, 404)),
     ("GET", f"/api/attachments/{A}/", None, (401, 403, 200, 200, 200, 403)),
+    # The rating link is signed: whoever holds it answers for that resolution; a forged one opens nothing.
+    ("GET", f"/api/ratings/{R}/", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", f"/api/ratings/{R}/", {"rating": "good"}, (200, 200, 200, 200, 200, 200)),
+    ("GET", f"/api/ratings/{T}/", None, (404, 404, 404, 404, 404, 404)),
     # Mailgun's inbound webhook: no signing key is set in the tests, so there is no webhook for anyone.
     ("POST", "/api/email/mailgun/inbound_mime/", {}, (404, 404, 404, 404, 404, 404)),
     ("GET", "/admin/", None, (302, 200, 200, 200, 200, 200)),
@@ -135,6 +142,7 @@ def test_permission_table(clients, role, method, path, body, expected):
     inbound = services.mail_receive(raw=b"From: a@example.com\r\nSubject: Hi\r\n\r\nHello", transport="pipe")
     path = path.replace(T, str(ticket.pk)).replace(K, ticket.tracking_token)
     path = path.replace(A, str(attachment.pk)).replace(M, str(inbound.pk))
+    path = path.replace(R, rating_token(ticket.pk, timezone.now()))
     web, api = clients[role]
     if path.startswith("/api/") and path not in ("/api/schema/", "/api/docs/", "/api/session/"):
         response = getattr(api, method.lower())(path, body, format="json")

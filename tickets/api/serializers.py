@@ -6,12 +6,14 @@ from tickets import selectors
 from tickets.filters import visible_to
 from tickets.models import (
     DESCRIPTION_MAX_LENGTH,
+    RATING_COMMENT_MAX_LENGTH,
     TAG_MAX_LENGTH,
     TICKET_FIELDS,
     TITLE_MAX_LENGTH,
     Category,
     MessageKind,
     Priority,
+    Rating,
     Status,
     Team,
     Ticket,
@@ -279,6 +281,10 @@ class TrackedTicketSerializer(serializers.Serializer):
     page = serializers.IntegerField(help_text="This page of the conversation (1 = the newest messages).")
     pages = serializers.IntegerField(help_text="How many pages the conversation has; ?page=N reads an older one.")
     messages_total = serializers.IntegerField()
+    rating_token = serializers.CharField(
+        allow_null=True,
+        help_text='While a resolution may be rated: the token for /api/ratings/<token>/ ("How did we do?").',
+    )
 
 
 class SimilarTicketSerializer(serializers.Serializer):
@@ -294,3 +300,24 @@ class ReplySuggestionSerializer(serializers.Serializer):
     source = serializers.ChoiceField(["llm", "canned", "none"], help_text="The AI's draft, a canned response, or none.")
     canned_id = serializers.IntegerField(allow_null=True)
     set_status = serializers.CharField(allow_blank=True, help_text="The canned response's status after sending.")
+
+
+class RatingAnswerSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    comment = _text(max_length=RATING_COMMENT_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class RatedTicketSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class RatingSerializer(serializers.Serializer):
+    """What a "How did we do?" link opens: the ticket, the answer so far (empty before one), until when it may
+    change."""
+
+    ticket = RatedTicketSerializer()
+    resolved_at = serializers.DateTimeField()
+    rating = serializers.CharField(allow_blank=True, help_text="good, bad, or empty before an answer.")
+    comment = serializers.CharField(allow_blank=True)
+    open_until = serializers.DateTimeField(help_text="The link works, and the answer may change, until then.")

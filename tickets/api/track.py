@@ -49,6 +49,7 @@ class TrackedTicketView(_TrackView):
             "pages": thread.pages,
             "messages_total": thread.total,
             "attachments": selectors.request_files(ticket),
+            "rating_token": selectors.rating_token_open(ticket),
         }
         return Response(TrackedTicketSerializer(body, context={"request": request, "token": token}).data)
 

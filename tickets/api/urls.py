@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from tickets.api.attachments import AttachmentView, TrackedAttachmentView
 from tickets.api.inbound import mailgun_inbound
 from tickets.api.meta import MetaView
+from tickets.api.satisfaction import RatingView
 from tickets.api.staff import AgentListView, CannedResponseListView
 from tickets.api.track import TrackedMessageView, TrackedTicketView
 from tickets.api.views import TicketViewSet
@@ -23,6 +24,7 @@ urlpatterns = [
     path(f"{TRACK}messages/", TrackedMessageView.as_view(), name="track-messages"),
     path(f"{TRACK}attachments/<int:pk>/", TrackedAttachmentView.as_view(), name="track-attachment"),
     path("attachments/<int:pk>/", AttachmentView.as_view(), name="attachment"),
+    path("ratings/<str:token>/", RatingView.as_view(), name="rating"),
     # Mailgun's route "forward()" to .../inbound/ (parsed) or .../inbound_mime/ (raw MIME, preferred).
     re_path(r"^email/mailgun/inbound(_mime)?/$", mailgun_inbound, name="email-inbound-mailgun"),
 ]

@@ -14,6 +14,7 @@ from tickets.models.messages import (
     TicketEmail,
     TicketMessage,
 )
+from tickets.models.satisfaction import RATING_COMMENT_MAX_LENGTH, Rating, SatisfactionRating
 from tickets.models.sla import BusinessCalendar, SLAPolicy
 from tickets.models.tags import TAG_MAX_LENGTH, Tag, TagColour, TicketTag
 from tickets.models.teams import AgentAvailability, Assignment, RoutingRule, Team
@@ -40,6 +41,9 @@ from tickets.models.views import (
 )
 
 __all__ = [
+    "RATING_COMMENT_MAX_LENGTH",
+    "Rating",
+    "SatisfactionRating",
     "AgentAvailability",
     "Assignment",
     "RoutingRule",

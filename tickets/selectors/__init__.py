@@ -3,6 +3,13 @@
 
 from tickets.selectors.canned import ReplySuggestion, canned_for, canned_ranked, reply_suggest
 from tickets.selectors.mail import mail_thread
+from tickets.selectors.satisfaction import (
+    CSAT_PERIODS,
+    RatingRequest,
+    rating_request,
+    rating_token_open,
+    satisfaction_figures,
+)
 from tickets.selectors.sla import routing_rules, sla_targets
 from tickets.selectors.stats import (
     ai_agreement_by_category,
@@ -44,6 +51,11 @@ from tickets.selectors.views import (
 )
 
 __all__ = [
+    "CSAT_PERIODS",
+    "RatingRequest",
+    "rating_request",
+    "rating_token_open",
+    "satisfaction_figures",
     "SEARCH_COUNT_CAP",
     "VIEW_COUNT_CAP",
     "messages_after",

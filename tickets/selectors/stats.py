@@ -25,6 +25,7 @@ from tickets.models import (
     ai_unsure,
 )
 from tickets.postgres import counters_kept, median
+from tickets.selectors.satisfaction import satisfaction_figures
 
 
 def _tickets(hidden: Sequence[int]):
@@ -293,4 +294,5 @@ def ticket_dashboard(user=None, *, days: int = 30) -> dict[str, Any]:
         "top_tags": top_tags(hidden=hidden),
         "teams": team_figures(days=days, hidden=hidden),
         **sla_dashboard(days=days, hidden=hidden),
+        "satisfaction": satisfaction_figures(hidden=hidden),
     }

@@ -17,6 +17,7 @@ from tickets.services.imports import (
 from tickets.services.mail import mail_receive, mail_retry
 from tickets.services.merge import merge_target, ticket_merge
 from tickets.services.messages import TooManyWaiting, message_add
+from tickets.services.satisfaction import BAD_RATING_TAG, rating_record
 from tickets.services.sla import calendar_save, sla_backfill, sla_refresh, sla_wait_end
 from tickets.services.teams import agent_set_away, team_assign, team_assign_waiting
 from tickets.services.throttle import rate_counter_allows, rate_counter_hit
@@ -44,6 +45,8 @@ from tickets.services.views import (
 )
 
 __all__ = [
+    "BAD_RATING_TAG",
+    "rating_record",
     "merge_target",
     "ticket_merge",
     "agent_set_away",

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.mail.addresses import mailbox, reply_address
-from tickets.models import Ticket, TicketEmail, TicketMessage
+from tickets.models import Rating, Ticket, TicketEmail, TicketMessage
+from tickets.rules.satisfaction import rating_token, rating_url
 from tickets.rules.tracking import tracking_token, tracking_url
 from tickets.services.throttle import rate_counter_allows
 from tickets.validators import one_line
@@ -159,5 +160,18 @@ def reply_body(ticket: Ticket, body: str) -> str:
 def resolved_body(ticket: Ticket) -> str:
     return (
         f"Hello,\n\nyour request \u201c{ticket.title}\u201d is resolved. If something is still wrong, answer "
-        f"through the link and the ticket opens again.\n\n{_link_lines(ticket)}-- The support team\n"
+        f"through the link and the ticket opens again.\n\n{_link_lines(ticket)}{_rating_lines(ticket)}"
+        "-- The support team\n"
+    )
+
+
+def _rating_lines(ticket: Ticket) -> str:
+    """ "How did we do?": one link per answer, each a click from here (the page then offers a comment)."""
+    if ticket.resolved_at is None:
+        return ""
+    token = rating_token(ticket.pk, ticket.resolved_at)
+    return (
+        "How did we do? One click tells us:\n"
+        f"Good: {rating_url(token, Rating.GOOD)}\n"
+        f"Bad: {rating_url(token, Rating.BAD)}\n\n"
     )

@@ -81,7 +81,12 @@ def saved_view_move(*, view: SavedView, position: int) -> None:
 
 
 # The views a desk starts with (migration 0021 creates them; this puts back any that were deleted).
-DEFAULT_VIEWS = (("Mine", "assignee=me", 1), ("Unassigned", "assignee=none", 2), ("Breached", "sla=breached", 3))
+DEFAULT_VIEWS = (
+    ("Mine", "assignee=me", 1),
+    ("Unassigned", "assignee=none", 2),
+    ("Breached", "sla=breached", 3),
+    ("Bad ratings", "tag=bad-rating", 4),  # tagged by a bad answer with a comment (services/satisfaction.py)
+)
 
 
 def saved_view_defaults() -> None:

@@ -373,7 +373,7 @@ class TestExport:
             "id", "title", "description", "category", "priority", "status", "submitter_email",
             "created_at", "updated_at", "resolved_at", "ai_category", "ai_priority", "ai_confidence", "classified_by",
             "assignee", "first_response_at", "first_response_due_at", "resolution_due_at", "sla_state",
-            "tags", "team",
+            "tags", "team", "satisfaction",
         ]  # fmt: skip
         assert rows[0]["created_at"].startswith(timezone.now().strftime("%Y-%m-%d"))
         assert (rows[0]["assignee"], rows[0]["first_response_at"]) == ("manager", "")

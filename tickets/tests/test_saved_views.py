@@ -34,7 +34,7 @@ def test_the_shipped_views_count_the_open_tickets_they_show(client, agent, manag
     TicketFactory.create_batch(3)  # nobody's
     TicketFactory(assignee=manager)
     client.force_login(agent)
-    assert sidebar_counts(client) == {"Mine": "2", "Unassigned": "3", "Breached": "0"}
+    assert sidebar_counts(client) == {"Mine": "2", "Unassigned": "3", "Breached": "0", "Bad ratings": "0"}
     # A view's link opens the changelist showing what its badge counts (the closed one too: the list shows all).
     page = client.get(CHANGELIST + "?assignee=me")
     assert {t.pk for t in page.context["cl"].result_list} == {t.pk for t in mine} | {

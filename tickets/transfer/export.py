@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from tickets.models import TICKET_FIELDS, Ticket, TicketTag
+from tickets.models import TICKET_FIELDS, SatisfactionRating, Ticket, TicketTag
 from tickets.postgres import JoinedNames, csv_rows
 from tickets.rules.sla import STATES as SLA_STATES
 from tickets.rules.sla import sla_filter
@@ -21,9 +21,9 @@ from tickets.rules.sla import sla_filter
 # The ticket's public columns, then who owns it (by name), when it was first answered, and its promises.
 EXPORT_COLUMNS = (
     *TICKET_FIELDS, "assignee", "first_response_at", "first_response_due_at", "resolution_due_at", "sla_state",
-    "tags", "team",
+    "tags", "team", "satisfaction",
 )  # fmt: skip
-_SOURCES = {"assignee": "assignee__username", "tags": "tag_names", "team": "team__name"}
+_SOURCES = {"assignee": "assignee__username", "tags": "tag_names", "team": "team__name", "satisfaction": "rated"}
 # Text a customer typed; a leading = + - @ (tab, CR) would run as a formula in a spreadsheet, so it gets a quote.
 # A value that already starts with quotes before such a character gets one more, so that an import removes
 # exactly one quote (``unguard``) and an export followed by an import changes nothing.
@@ -51,8 +51,12 @@ def _export_values(queryset: QuerySet[Ticket]) -> QuerySet:
     # A ticket's tag names, "billing-dispute, vip": one index probe per row on (ticket, tag).
     names = TicketTag.objects.filter(ticket=OuterRef("pk")).values("ticket").annotate(names=JoinedNames("tag__name"))
     tags = Subquery(names.values("names"), output_field=TextField())
+    # The customer's answer to the latest resolution they rated (good, bad, or empty): one probe on (ticket, ...).
+    rated = SatisfactionRating.objects.filter(ticket=OuterRef("pk")).order_by("-resolved_at").values("rating")[:1]
     columns = [f"_{c}" if f"_{c}" in safe else _SOURCES.get(c, c) for c in EXPORT_COLUMNS]
-    return queryset.annotate(**safe, sla_state=state, tag_names=tags).values_list(*columns)
+    return queryset.annotate(
+        **safe, sla_state=state, tag_names=tags, rated=Subquery(rated, output_field=TextField())
+    ).values_list(*columns)
 
 
 def unguard(value: str) -> str:

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { label, useMeta } from "../choices.js";
 import { useApi } from "../hooks/useApi.js";
 import { Files } from "./Files.jsx";
+import { Rating } from "./Rating.jsx";
 
 const WHO = { reply: "Support", customer: "You" };
 
@@ -55,6 +56,7 @@ export function TrackPage({ token }) {
       </p>
       <p className="description">{ticket.description}</p>
       <Files files={ticket.attachments} />
+      {ticket.rating_token && <Rating token={ticket.rating_token} />}
       <form onSubmit={send}>
         <div className="field">
           <label htmlFor="track-reply">Your answer</label>
