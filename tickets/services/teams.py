@@ -3,7 +3,7 @@ team (round robin or fewest open), never past an agent's limit, never to an agen
 could take wait and go to the next agent who comes back or frees up."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tickets.models import AgentAvailability, Assignment, Status, Team, Ticket, TicketEvent
@@ -12,7 +12,7 @@ from tickets.rules.tickets import acting_user
 
 OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 WAITING_BATCH = 50  # tickets handed out at once when an agent comes back
-OPEN_COUNT_CAP = 1_000  # "fewest open" without a limit: agents past this many open tickets tie (lowest id first)
+OPEN_COUNT_CAP = 200  # "fewest open" without a limit: agents past this many open tickets tie, and take turns
 
 
 def ticket_route(ticket: Ticket, rules, *, addresses=(), actor=None) -> list[TicketEvent]:
@@ -67,19 +67,31 @@ def _free_agent(team: Team) -> int | None:
         # Each member's open tickets, counted only as far as the decision needs: to the limit, or (fewest open
         # without one) to OPEN_COUNT_CAP, past which agents count as equally busy. An agent with a backlog of
         # 60,000 costs the same as one with 60, and a creation never counts a team's whole workload.
-        cap = limit if limit is not None else OPEN_COUNT_CAP
-        counts = {pk: _open_count(pk, cap) for pk in members}
+        counts = _open_counts(members, cap=limit if limit is not None else OPEN_COUNT_CAP)
         free = {pk: n for pk, n in counts.items() if limit is None or n < limit}
     if not free:
         return None
     if team.assignment == Assignment.ROUND_ROBIN:
         return next_in_turn(list(free), team.last_assigned_id)
-    return min(free, key=lambda pk: (free[pk], pk))
+    fewest = min(free.values())  # ties (agents past the cap among them) take turns
+    return next_in_turn([pk for pk, n in free.items() if n == fewest], team.last_assigned_id)
 
 
-def _open_count(agent_id: int, cap: int) -> int:
-    """The agent's open and in-progress tickets, counted to ``cap`` at most (the (status, assignee) index)."""
-    return Ticket.objects.filter(assignee=agent_id, status__in=OPEN_STATUSES).order_by().values("pk")[:cap].count()
+def _open_counts(agent_ids: list[int], *, cap: int) -> dict[int, int]:
+    """Each agent's open and in-progress tickets, counted to ``cap`` at most, in one query: per agent a count over
+    at most ``cap`` entries of the (status, assignee) index."""
+    if not agent_ids:
+        return {}
+    parts, params = [], []
+    for agent_id in agent_ids:
+        sql, part_params = (
+            Ticket.objects.filter(assignee=agent_id, status__in=OPEN_STATUSES).order_by().values("pk")[:cap]
+        ).query.sql_with_params()
+        parts.append(f"SELECT %s, (SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 (the ORM's own SQL)
+        params += [agent_id, *part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return dict(cursor.fetchall())
 
 
 def team_assign_waiting(team_ids) -> int:

@@ -110,6 +110,20 @@ class TestAssignment:
         queued.refresh_from_db()
         assert queued.assignee == ana
 
+    def test_fewest_open_counts_only_so_far_and_busy_agents_take_turns(self, billing, make_staff, monkeypatch):
+        from tickets.services import teams
+
+        monkeypatch.setattr(teams, "OPEN_COUNT_CAP", 2)  # past two open tickets, agents count as equally busy
+        ana, bob, cy = (make_staff(n, "Support agent") for n in ("ana", "bob", "cy"))
+        billing.members.add(ana, bob, cy)
+        billing.assignment = Team.Assignment.FEWEST_OPEN
+        billing.save()
+        for agent, backlog in ((ana, 5), (bob, 3), (cy, 1)):
+            for n in range(backlog):
+                new(title=f"Old {n}", assignee=agent)
+        owners = [new(title=f"Invoice {n}").assignee.username for n in range(5)]
+        assert owners == ["cy", "ana", "bob", "cy", "ana"]  # cy reaches two, then all three take turns
+
     @pytest.mark.django_db(transaction=True)
     def test_concurrent_creations_never_push_an_agent_past_the_limit(self, make_staff):
         team = Team.objects.create(name="Billing", assignment=Team.Assignment.ROUND_ROBIN, max_open_per_agent=2)
@@ -150,7 +164,7 @@ def test_teams_in_the_admin(client, manager, agent, billing):
     assert "1 waiting ticket(s) of your teams were assigned" in response.content.decode()
     client.force_login(manager)
     export = b"".join(client.get(reverse("admin:tickets_ticket_export")).streaming_content).decode("utf-8-sig")
-    assert export.splitlines()[0].endswith(",tags,team") and ",Billing" in export
+    assert export.splitlines()[0].endswith(",tags,team,satisfaction") and ",Billing" in export
     assert client.get(reverse("admin:tickets_routingrule_changelist")).status_code == 200
 
 
