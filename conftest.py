@@ -132,11 +132,16 @@ def browser():
 
 @pytest.fixture
 def another_page(browser):
-    """another_page() -> a page in a browser context of its own (a second agent, a customer), closed with the test."""
+    """another_page() -> a page in a browser context of its own (a second agent, a customer), closed with the test;
+    another_page(width=390, height=844) for a phone's screen (touch, as phones have); ``bypass_csp`` lets a test
+    inject a checker (axe-core) into our pages, whose CSP refuses inline script."""
     contexts = []
 
-    def make():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    def make(width: int = 1400, height: int = 1000, *, bypass_csp: bool = False):
+        phone = width < 600
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone, bypass_csp=bypass_csp
+        )
         contexts.append(context)
         made = context.new_page()
         made.set_default_timeout(15_000)

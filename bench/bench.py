@@ -8,6 +8,7 @@ import http.cookiejar
 import json
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -95,7 +96,18 @@ CASES = [
     ("admin: your background jobs", "GET", "/admin/tickets/ticket/jobs/", Ratio(50), "session"),
     ("admin dashboard (home)", "GET", "/admin/", Ratio(50), "session"),
     ("admin stats page, 90 days", "GET", "/admin/stats/?days=90", Ratio(50), "session"),
+    # The customer's side: "My tickets" for an address with 1,000 tickets (signed in on the same session).
+    ("my tickets (a customer with 1,000)", "GET", "/api/portal/tickets/", Ratio(1, LIST), "session"),
+    ("my tickets, page 50 (the oldest)", "GET", "/api/portal/tickets/?page=50", Ratio(1, LIST), "session"),
+    ("my ticket (its thread)", "GET", "/api/portal/tickets/{customer_ticket}/", Ratio(1, LIST), "session"),
 ]  # fmt: skip
+# One ticket in a thousand from one address (1,000 at 1M), which the bench signs in to "My tickets" as.
+CUSTOMER = "many@example.com"
+CUSTOMER_SEED = (
+    f"Ticket.objects.filter(submitter_email={CUSTOMER!r}).exists() or connection.cursor().execute("  # noqa: S608
+    f"'UPDATE tickets_ticket SET submitter_email = %s WHERE id %% 1000 = 7', [{CUSTOMER!r}]);"
+    f"customer_ticket = Ticket.objects.filter(submitter_email={CUSTOMER!r}).order_by('-created_at').first();"
+)
 # One ticket in ten tagged "vip", in one statement (a Python line run by `manage.py shell`; its SQL is bound).
 TAG_SEED = (
     "from django.db import connection; from tickets.models import Tag, TicketTag;"
@@ -164,7 +176,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base, server)
-        client = Client(base, token)
+        client = Client(base, token, env)
         client.login()
         warm_every_worker(client, cases)
         results = [measure(client, case, args.warmup, args.requests) for case in cases]
@@ -294,6 +306,7 @@ def prepare_work(env) -> dict[str, int]:
         "services.canned_add_starters();"
         f"{TAG_SEED}"
         f"{TEAM_SEED}"
+        f"{CUSTOMER_SEED}"
         "from tickets.mail.parse import ParsedAttachment; from tickets.models import Attachment;"
         "newest = TicketMessage.objects.order_by('-ticket_id').first();"
         "file = Attachment.objects.filter(ticket_id=newest.ticket_id).first() or services.attachments_add("
@@ -301,16 +314,19 @@ def prepare_work(env) -> dict[str, int]:
         ")[0][0];"
         f"lone = Ticket.objects.filter(title={LONE_TITLE!r}).first() or services.ticket_create("
         f"title={LONE_TITLE!r}, description='Since the update.', category='general', priority='low');"
-        "print(newest.ticket_id, lone.pk, file.pk, team.pk)"
+        "print(newest.ticket_id, lone.pk, file.pk, team.pk, customer_ticket.pk)"
     )
     output = manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1].split()
-    ticket, lone, attachment, team = (int(n) for n in output)
+    ticket, lone, attachment, team, customer_ticket = (int(n) for n in output)
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         # The team's and the tags' rows were just written: a planner that still sees an empty tag table walks the
         # whole ticket index for a tag (400 ms at 1M on a fresh database, autovacuum being off on these machines).
         for table in ("tickets_ticket", "tickets_tickettag", "tickets_tag"):
             conn.execute(f"VACUUM (ANALYZE) {table}")
-    return {"{ticket}": ticket, "{lone}": lone, "{attachment}": attachment, "{team}": team}
+    return {
+        "{ticket}": ticket, "{lone}": lone, "{attachment}": attachment, "{team}": team,
+        "{customer_ticket}": customer_ticket,
+    }  # fmt: skip
 
 
 def with_ticket(cases, ids: dict[str, int]) -> list:
@@ -332,8 +348,8 @@ def wait_ready(base: str, server) -> None:
 class Client:
     """urllib with a token for the API and a logged-in session (cookie jar) for the admin."""
 
-    def __init__(self, base: str, token: str):
-        self.base, self.token = base, token
+    def __init__(self, base: str, token: str, env: dict):
+        self.base, self.token, self.env = base, token, env
         self.timing: dict[str, float] = {}  # the last response's Server-Timing figures
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
@@ -348,14 +364,27 @@ class Client:
         self.opener.open(request, timeout=30).read()
         if not any(c.name == "sessionid" for c in self.jar):
             raise SystemExit("could not log in to the admin")
+        # The same session signs in to "My tickets" too, through a one-time link made for this run.
+        token = secrets.token_urlsafe(32)
+        script = (
+            "import hashlib; from datetime import timedelta; from django.utils import timezone;"
+            "from tickets.models import CustomerSignIn;"
+            f"CustomerSignIn.objects.create(email={CUSTOMER!r}, token_hash=hashlib.sha256({token!r}.encode())"
+            ".hexdigest(), expires_at=timezone.now() + timedelta(minutes=10))"
+        )
+        manage(self.env, "shell", "-c", script)
+        status, _ = self.call("POST", "/api/portal/session/", "session", {"token": token}, form=False)
+        if status != 200:
+            raise SystemExit("could not sign in to My tickets")
 
-    def call(self, method: str, path: str, who: str | None, body=None):
+    def call(self, method: str, path: str, who: str | None, body=None, *, form: bool = True):
         headers = {"Accept": "application/json"} if path.startswith("/api/") else {}
         data = None
-        if body is not None and who == "session":
+        if who == "session":
+            headers["X-CSRFToken"] = next((c.value for c in self.jar if c.name == "csrftoken"), "")
+        if body is not None and who == "session" and form:
             # An admin form's post: form-encoded, with the session's CSRF token.
             data, headers["Content-Type"] = urllib.parse.urlencode(body).encode(), "application/x-www-form-urlencoded"
-            headers["X-CSRFToken"] = next(c.value for c in self.jar if c.name == "csrftoken")
         elif body is not None:
             data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
         if who == "token":
@@ -433,6 +462,9 @@ cases = {[(n, m, p, w) for n, m, p, _, w in cases]!r}
 user = get_user_model().objects.get(username="bench")
 client = Client()
 client.force_login(user)
+session = client.session  # signed in to "My tickets" too, as the timed client is
+session["customer_email"], session["customer_until"] = {CUSTOMER!r}, 4e9
+session.save()
 out = {{}}
 for name, method, path, who in cases:
     extra = {{"HTTP_AUTHORIZATION": "Token {token}"}} if who == "token" else {{}}

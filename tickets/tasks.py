@@ -28,3 +28,9 @@ def classify_tickets(ticket_ids: list[int], overwrite: bool = True, actor_id: in
 def send_ticket_email(email_id: int) -> str:
     """Send one email from the outbox; returns its state (sent, or queued for a retry, or failed)."""
     return services.email_send(email_id=email_id).status
+
+
+@task()
+def send_sign_in_link(email: str) -> bool:
+    """Email a one-time "My tickets" link to the address if it has tickets; returns whether one was sent."""
+    return services.portal_link_send(email=email)

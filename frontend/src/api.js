@@ -83,6 +83,8 @@ export const api = {
   createTicket: (ticket, files = []) => post("/api/tickets/", ticket, files),
   classify: ({ title, description }, signal) =>
     request("/api/tickets/classify/", { method: "POST", body: { title, description }, signal }),
+  suggestAnswers: ({ title, description, key }, signal) =>
+    request("/api/tickets/suggest-answers/", { method: "POST", body: { title, description, key }, signal }),
   listTickets: (filters, signal) => request("/api/tickets/", { query: filters, signal }),
   // With the version the ticket was read at, the server refuses (412) a change over someone else's newer one.
   updateTicket: (id, changes, version) =>
@@ -103,6 +105,15 @@ export const api = {
   rating: (token, signal) => request(`/api/ratings/${encodeURIComponent(token)}/`, { signal }),
   rate: (token, rating, comment = "") =>
     request(`/api/ratings/${encodeURIComponent(token)}/`, { method: "POST", body: { rating, comment } }),
+  // "My tickets": a one-time link by email signs the customer in (a session cookie), then their tickets.
+  portalAskLink: (email) => request("/api/portal/sign-in/", { method: "POST", body: { email } }),
+  portalSession: (signal) => request("/api/portal/session/", { signal }),
+  portalSignIn: (token) => request("/api/portal/session/", { method: "POST", body: { token } }),
+  portalSignOut: () => request("/api/portal/session/", { method: "DELETE" }),
+  myTickets: (page, signal) => request("/api/portal/tickets/", { query: page > 1 ? { page } : {}, signal }),
+  myTicket: (id, signal, page = 1) =>
+    request(`/api/portal/tickets/${id}/`, { query: page > 1 ? { page } : {}, signal }),
+  myTicketReply: (id, body, files = []) => post(`/api/portal/tickets/${id}/messages/`, { body }, files),
   session: () => request("/api/session/"),
   login: (username, password) => request("/api/session/login/", { method: "POST", body: { username, password } }),
   logout: () => request("/api/session/logout/", { method: "POST", body: {} }),

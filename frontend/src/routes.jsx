@@ -3,13 +3,41 @@
 // listed on the server. `render` gets what a page may need: the address's query string, navigate, the session.
 import { Dashboard } from "./components/Dashboard.jsx";
 import { LoginForm } from "./components/LoginForm.jsx";
+import { MyTickets } from "./components/MyTickets.jsx";
 import { Rating } from "./components/Rating.jsx";
 import { TicketForm } from "./components/TicketForm.jsx";
 import { TicketList } from "./components/TicketList.jsx";
-import { TrackPage } from "./components/TrackPage.jsx";
+import { MINE, TrackPage } from "./components/TrackPage.jsx";
 
 export const PAGES = [
   { path: "/", title: "Submit a ticket", menu: true, render: () => <TicketForm /> },
+  { path: "/my-tickets", title: "My tickets", menu: true, render: ({ navigate }) => <MyTickets navigate={navigate} /> },
+  {
+    path: "/my-tickets/",
+    title: "My ticket",
+    prefix: true,
+    render: ({ path, navigate }) => {
+      const id = path.slice("/my-tickets/".length).replace(/\/$/, "");
+      return /^[0-9]{1,18}$/.test(id) ? (
+        <>
+          <p className="back">
+            <a
+              href="/my-tickets"
+              onClick={(event) => {
+                event.preventDefault();
+                navigate("/my-tickets");
+              }}
+            >
+              ← All my tickets
+            </a>
+          </p>
+          <TrackPage key={id} token={id} source={MINE} />
+        </>
+      ) : (
+        <p role="alert">There is no page here.</p>
+      );
+    },
+  },
   {
     path: "/tickets",
     title: "Tickets",

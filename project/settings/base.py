@@ -227,6 +227,8 @@ if REST_FRAMEWORK["NUM_PROXIES"] and not TRUSTED_PROXIES:
 API_THROTTLE_CREATE = env.str("API_THROTTLE_CREATE", default="30/min")
 API_THROTTLE_CLASSIFY = env.str("API_THROTTLE_CLASSIFY", default="60/min")
 API_THROTTLE_TRACK = env.str("API_THROTTLE_TRACK", default="60/min")  # the submitter's page, per address
+# Asking for a "My tickets" sign-in link, and using one, per client address (each address also has its own cap).
+API_THROTTLE_SIGN_IN = env.str("API_THROTTLE_SIGN_IN", default="10/hour")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cootrack API",
@@ -302,6 +304,12 @@ EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="cootrack.l
 # ticket is resolved or closed.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 TRACKING_LINK_DAYS = env.int("TRACKING_LINK_DAYS", default=30)
+# "My tickets": a sign-in link works once, this many minutes; an address gets at most this many an hour; a
+# signed-in customer stays so this many hours; their list shows this many tickets a page.
+PORTAL_LINK_MINUTES = env.int("PORTAL_LINK_MINUTES", default=15)
+PORTAL_LINKS_PER_ADDRESS_PER_HOUR = env.int("PORTAL_LINKS_PER_ADDRESS_PER_HOUR", default=3)
+PORTAL_SESSION_HOURS = env.int("PORTAL_SESSION_HOURS", default=12)
+PORTAL_PAGE_SIZE = 20
 # "How did we do?": the resolution notice's rating links work, and an answer can be changed, this many days.
 SATISFACTION_DAYS = env.int("SATISFACTION_DAYS", default=7)
 # Anyone may type anyone's address into the public form: one address gets at most this many confirmations a day

@@ -20,6 +20,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 API_THROTTLE_CREATE = "1000/min"
 API_THROTTLE_CLASSIFY = "1000/min"
 API_THROTTLE_TRACK = "1000/min"
+API_THROTTLE_SIGN_IN = "1000/min"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -1,5 +1,8 @@
 """Every endpoint and admin page x every role, with the status each must get."""
 
+import hashlib
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -62,6 +65,14 @@ TABLE = [
     ("GET", f"/api/ratings/{R}/", None, (200, 200, 200, 200, 200, 200)),
     ("POST", f"/api/ratings/{R}/", {"rating": "good"}, (200, 200, 200, 200, 200, 200)),
     ("GET", f"/api/ratings/{T}/", None, (404, 404, 404, 404, 404, 404)),
+    # "My tickets": a staff login is no customer sign-in; only the emailed link signs a customer in.
+    ("POST", "/api/portal/sign-in/", {"email": "ann@example.com"}, (202, 202, 202, 202, 202, 202)),
+    ("GET", "/api/portal/session/", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/portal/session/", {"token": "x" * 43}, (400, 400, 400, 400, 400, 400)),
+    ("GET", "/api/portal/tickets/", None, (403, 403, 403, 403, 403, 403)),
+    ("GET", f"/api/portal/tickets/{T}/", None, (403, 403, 403, 403, 403, 403)),
+    ("POST", f"/api/portal/tickets/{T}/messages/", {"body": "x"}, (403, 403, 403, 403, 403, 403)),
+    ("GET", f"/api/portal/tickets/{T}/attachments/{A}/", None, (403, 403, 403, 403, 403, 403)),
     # Mailgun's inbound webhook: no signing key is set in the tests, so there is no webhook for anyone.
     ("POST", "/api/email/mailgun/inbound_mime/", {}, (404, 404, 404, 404, 404, 404)),
     ("GET", "/admin/", None, (302, 200, 200, 200, 200, 200)),
@@ -248,3 +259,41 @@ def test_private_team_table(make_staff, role, method, path, body, expected):
     if response.streaming:
         b"".join(response.streaming_content)
     assert response.status_code == expected[TEAM_ROLES.index(role)], (role, method, path, response.status_code)
+
+
+# A customer signed in to "My tickets" (ann) against her own ticket and another customer's (bob's): his is a 404,
+# exactly as a ticket that does not exist.
+CUSTOMER_TABLE = [
+    ("GET", "/api/portal/tickets/{id}/", None, (200, 404)),
+    ("POST", "/api/portal/tickets/{id}/messages/", {"body": "x"}, (201, 404)),
+    ("GET", "/api/portal/tickets/{id}/attachments/{file}/", None, (200, 404)),
+    ("GET", "/api/tickets/{id}/", None, (401, 401)),  # and nothing of the staff API
+    ("GET", "/api/attachments/{file}/", None, (401, 401)),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), CUSTOMER_TABLE, ids=[f"{m} {p}" for m, p, _, _ in CUSTOMER_TABLE]
+)
+@pytest.mark.parametrize("whose", ("own", "another's"))
+def test_customer_table(whose, method, path, body, expected):
+    from tickets.models import CustomerSignIn
+
+    tickets = {
+        owner: services.ticket_create(title="Printer", description="It jams.", submitter_email=f"{owner}@example.com")
+        for owner in ("ann", "bob")
+    }
+    ticket = tickets["ann" if whose == "own" else "bob"]
+    (attachment,), _ = services.attachments_add(ticket=ticket, message=None, files=[ParsedAttachment("a.png", "", PNG)])
+    CustomerSignIn.objects.create(
+        email="ann@example.com",
+        token_hash=hashlib.sha256(b"t" * 43).hexdigest(),
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    client = Client()
+    assert client.post("/api/portal/session/", {"token": "t" * 43}, "application/json").status_code == 200
+    path = path.format(id=ticket.pk, file=attachment.pk)
+    response = client.post(path, body, "application/json") if method == "POST" else client.get(path)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    assert response.status_code == expected[("own", "another's").index(whose)], (whose, method, path)

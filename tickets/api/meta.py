@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tickets import selectors
 from tickets.filters import SEARCH_MAX_LENGTH
 from tickets.models import DESCRIPTION_MAX_LENGTH, PAGE_SIZE, TITLE_MAX_LENGTH, Category, Priority, Status
 
@@ -17,6 +18,10 @@ class MetaSerializer(serializers.Serializer):
     )
     limits = serializers.DictField(child=serializers.IntegerField(), help_text="Longest title, description, search.")
     page_size = serializers.IntegerField()
+    answer_within = serializers.DictField(
+        child=serializers.DictField(),
+        help_text='Per priority, our first reply\'s promise: {"high": {"minutes": 240, "working_hours": true}, ...}.',
+    )
 
 
 META = {
@@ -36,4 +41,4 @@ class MetaView(APIView):
 
     @extend_schema(responses={200: MetaSerializer})
     def get(self, request):
-        return Response(META)
+        return Response({**META, "answer_within": selectors.answer_promises()})

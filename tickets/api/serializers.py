@@ -49,8 +49,9 @@ class AttachmentSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
-        token = self.context.get("token")
-        path = f"/api/track/{token}/attachments/{attachment.pk}/" if token else f"/api/attachments/{attachment.pk}/"
+        # The customer's own way in (the tracking link's, or "My tickets"'), else the staff download.
+        files_base = self.context.get("files_base")
+        path = f"{files_base}attachments/{attachment.pk}/" if files_base else f"/api/attachments/{attachment.pk}/"
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 
@@ -150,6 +151,13 @@ class TicketCreateSerializer(serializers.Serializer):
         write_only=True,
         help_text="Files (a multipart/form-data request): at most ATTACHMENTS_MAX, each at most ATTACHMENT_MAX_BYTES.",
     )
+    answers_key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{22}$",
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="The key suggest-answers gave this form: the answers it offered did not stop this submission.",
+    )
 
 
 class TicketUpdateSerializer(serializers.Serializer):
@@ -213,6 +221,26 @@ class MergeRequestSerializer(serializers.Serializer):
 class ClassifyRequestSerializer(serializers.Serializer):
     title = _text(max_length=TITLE_MAX_LENGTH, required=False, allow_blank=True, default="")
     description = _text(max_length=DESCRIPTION_MAX_LENGTH)
+
+
+class AnswersRequestSerializer(ClassifyRequestSerializer):
+    key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{22}$",
+        required=False,
+        allow_blank=True,
+        help_text="The key an earlier call gave this form, so one form is counted once.",
+    )
+
+
+class AnswerSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    body = serializers.CharField()
+    source = serializers.ChoiceField(["canned", "faq"], help_text="A canned response, or a published (faq) answer.")
+
+
+class AnswersSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_blank=True, help_text="Send it back with the next call and with the ticket.")
+    answers = AnswerSerializer(many=True)
 
 
 class ClassificationSerializer(serializers.Serializer):

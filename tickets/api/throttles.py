@@ -60,3 +60,10 @@ class TicketTrackThrottle(_AnonymousPerAddressThrottle):
 
     scope = "ticket_track"
     rate_setting = "API_THROTTLE_TRACK"
+
+
+class SignInThrottle(_AnonymousPerAddressThrottle):
+    """Asking for a "My tickets" link, and using one: each costs a request, counted per client address."""
+
+    scope = "portal_sign_in"
+    rate_setting = "API_THROTTLE_SIGN_IN"

@@ -33,25 +33,44 @@ class _TrackView(APIView):
         return ticket
 
 
+def public_ticket(request, ticket, files_base: str) -> Response:
+    """The ticket as its submitter sees it (the tracking page, and "My tickets"): the request, a page of the public
+    thread, the files, and the rating link while the resolution may be rated."""
+    thread = selectors.ticket_thread_page(ticket, public=True, page=thread_page_number(request))
+    body = {
+        "id": ticket.pk,
+        "title": ticket.title,
+        "description": ticket.description,
+        "status": ticket.status,
+        "created_at": ticket.created_at,
+        "messages": thread.messages,
+        "page": thread.page,
+        "pages": thread.pages,
+        "messages_total": thread.total,
+        "attachments": selectors.request_files(ticket),
+        "rating_token": selectors.rating_token_open(ticket),
+    }
+    return Response(TrackedTicketSerializer(body, context={"request": request, "files_base": files_base}).data)
+
+
+def public_message_add(request, ticket, files_base: str) -> Response:
+    """The submitter's message on their ticket: JSON ``{"body"}``, or a form upload with files."""
+    serializer = CustomerMessageCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    message = services.message_add(
+        ticket=ticket,
+        kind=MessageKind.CUSTOMER,
+        body=serializer.validated_data["body"],
+        files=services.uploads_read(request.FILES.getlist("attachments")),
+    )
+    context = {"request": request, "files_base": files_base}
+    return Response(PublicMessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED)
+
+
 class TrackedTicketView(_TrackView):
     @extend_schema(parameters=[THREAD_PAGE], responses={200: TrackedTicketSerializer, 404: NOT_FOUND})
     def get(self, request, token: str):
-        ticket = self.ticket(token)
-        thread = selectors.ticket_thread_page(ticket, public=True, page=thread_page_number(request))
-        body = {
-            "id": ticket.pk,
-            "title": ticket.title,
-            "description": ticket.description,
-            "status": ticket.status,
-            "created_at": ticket.created_at,
-            "messages": thread.messages,
-            "page": thread.page,
-            "pages": thread.pages,
-            "messages_total": thread.total,
-            "attachments": selectors.request_files(ticket),
-            "rating_token": selectors.rating_token_open(ticket),
-        }
-        return Response(TrackedTicketSerializer(body, context={"request": request, "token": token}).data)
+        return public_ticket(request, self.ticket(token), f"/api/track/{token}/")
 
 
 class TrackedMessageView(_TrackView):
@@ -68,14 +87,4 @@ class TrackedMessageView(_TrackView):
         },
     )
     def post(self, request, token: str):
-        ticket = self.ticket(token)
-        serializer = CustomerMessageCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        message = services.message_add(
-            ticket=ticket,
-            kind=MessageKind.CUSTOMER,
-            body=serializer.validated_data["body"],
-            files=services.uploads_read(request.FILES.getlist("attachments")),
-        )
-        context = {"request": request, "token": token}
-        return Response(PublicMessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED)
+        return public_message_add(request, self.ticket(token), f"/api/track/{token}/")

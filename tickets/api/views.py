@@ -14,6 +14,8 @@ from tickets.api.pagination import THREAD_PAGE, thread_headers, thread_page_numb
 from tickets.api.parsers import SafeJSONParser, SafeMultiPartParser
 from tickets.api.permissions import CanViewDashboard, CanWorkTickets, StaffModelPermissions
 from tickets.api.serializers import (
+    AnswersRequestSerializer,
+    AnswersSerializer,
     ClassificationSerializer,
     ClassifyRequestSerializer,
     MergeRequestSerializer,
@@ -59,7 +61,7 @@ class TicketViewSet(
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_permissions(self):
-        if self.action in ("create", "classify"):
+        if self.action in ("create", "classify", "suggest_answers"):
             return [AllowAny()]
         if self.action == "stats":
             return [CanViewDashboard()]
@@ -81,7 +83,7 @@ class TicketViewSet(
     def get_throttles(self):
         if self.action == "create":
             return [TicketCreateThrottle()]
-        if self.action == "classify":
+        if self.action in ("classify", "suggest_answers"):
             return [TicketClassifyThrottle()]
         return []
 
@@ -111,6 +113,7 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         files = services.uploads_read(data.pop("attachments", []))
+        answers_key = data.pop("answers_key", "")
         if data.pop("website", ""):
             # The honeypot field is hidden from people; only bots fill it. Answer as if it worked, store nothing.
             logger.info("honeypot: dropped a bot submission from %s", client_ip(request))
@@ -120,6 +123,8 @@ class TicketViewSet(
             return Response(SubmittedTicketSerializer(decoy).data, status=status.HTTP_201_CREATED)
         staff = request.user.is_staff and request.user.has_perm(VIEW_TICKET)
         ticket = services.ticket_create(**data, actor=request.user, tracking=not staff, files=files)
+        if answers_key:
+            services.answers_followed_by(key=answers_key, ticket=ticket)
         output = TicketSerializer if staff else SubmittedTicketSerializer
         return Response(output(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
@@ -164,6 +169,24 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         result = classifier.classify(serializer.validated_data["title"], serializer.validated_data["description"])
         return Response(ClassificationSerializer(result).data)
+
+    @extend_schema(
+        request=AnswersRequestSerializer,
+        responses={200: AnswersSerializer},
+        description="While a customer writes: up to three answers that may already solve it (canned responses, "
+        'and replies staff published by tagging a resolved ticket "faq"). A form that was shown answers is '
+        "counted once by its key; sending the key with the ticket says it was submitted anyway.",
+    )
+    @action(detail=False, methods=["post"], url_path="suggest-answers", filter_backends=[], pagination_class=None)
+    def suggest_answers(self, request):
+        serializer = AnswersRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        answers = selectors.answer_suggestions(data["title"], data["description"])
+        key = data.get("key", "")
+        if answers:
+            key = services.answers_shown(key=key, shown=len(answers))
+        return Response(AnswersSerializer({"key": key, "answers": answers}).data)
 
     @extend_schema(
         methods=["GET"],

@@ -1,5 +1,6 @@
 """The domain's data. One module per topic; every public name is importable from ``tickets.models``."""
 
+from tickets.models.answers import AnswerSuggestion
 from tickets.models.audit import AuditAction, AuditEntry
 from tickets.models.counts import RateCounter, TicketCount
 from tickets.models.events import EventField, TicketEvent
@@ -14,6 +15,7 @@ from tickets.models.messages import (
     TicketEmail,
     TicketMessage,
 )
+from tickets.models.portal import CustomerSignIn
 from tickets.models.satisfaction import RATING_COMMENT_MAX_LENGTH, Rating, SatisfactionRating
 from tickets.models.sla import BusinessCalendar, SLAPolicy
 from tickets.models.tags import TAG_MAX_LENGTH, Tag, TagColour, TicketTag
@@ -41,6 +43,8 @@ from tickets.models.views import (
 )
 
 __all__ = [
+    "AnswerSuggestion",
+    "CustomerSignIn",
     "RATING_COMMENT_MAX_LENGTH",
     "Rating",
     "SatisfactionRating",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
@@ -187,12 +187,13 @@ class Ticket(models.Model):
             models.Index("team", models.F("created_at").desc(), name="ticket_team_newest_idx"),
             # Tickets waiting on their customer (the SLA state "paused"): few, so a small partial index.
             models.Index(fields=["waiting_since"], condition=Q(waiting_since__isnull=False), name="ticket_waiting_idx"),
-            # The submitter's other tickets, on the ticket page's side panel.
+            # A submitter's tickets, newest first, whatever the case they typed their address in: the ticket page's
+            # "their other tickets" and the customer's "My tickets".
             models.Index(
-                "submitter_email",
+                Lower("submitter_email"),
                 models.F("created_at").desc(),
                 condition=~Q(submitter_email=""),
-                name="ticket_submitter_newest_idx",
+                name="ticket_submitter_lower_idx",
             ),
             # Resolution times and SLA outcomes of recently resolved tickets, answered from the index alone.
             models.Index(

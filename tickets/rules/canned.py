@@ -19,3 +19,9 @@ def canned_render(body: str, *, ticket, agent) -> str:
 def agent_name(agent) -> str:
     """How a reply signs: the agent's full name, else their username."""
     return (agent.get_full_name() or agent.get_username()) if agent is not None else ""
+
+
+def canned_public(body: str, *, title: str) -> str:
+    """A canned response shown to a customer before they submit: no ticket, no agent yet."""
+    values = {"ticket_id": "(new)", "ticket_title": title, "agent_name": "The support team", "submitter_email": ""}
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], body)

@@ -1,8 +1,10 @@
 """Reads that are more than a filter. One module per topic, every public name re-exported here, so callers write
 ``selectors.ticket_list(...)``. Nothing here writes (that is tickets/services/)."""
 
+from tickets.selectors.answers import answer_suggestions, deflection_figures
 from tickets.selectors.canned import ReplySuggestion, canned_for, canned_ranked, reply_suggest
 from tickets.selectors.mail import mail_thread
+from tickets.selectors.portal import CustomerPage, customer_ticket, customer_ticket_page, customer_tickets
 from tickets.selectors.satisfaction import (
     CSAT_PERIODS,
     RatingRequest,
@@ -10,7 +12,7 @@ from tickets.selectors.satisfaction import (
     rating_token_open,
     satisfaction_figures,
 )
-from tickets.selectors.sla import routing_rules, sla_targets
+from tickets.selectors.sla import answer_promises, routing_rules, sla_targets
 from tickets.selectors.stats import (
     ai_agreement_by_category,
     ai_unsure_changes,
@@ -51,6 +53,13 @@ from tickets.selectors.views import (
 )
 
 __all__ = [
+    "answer_suggestions",
+    "deflection_figures",
+    "answer_promises",
+    "CustomerPage",
+    "customer_ticket",
+    "customer_ticket_page",
+    "customer_tickets",
     "CSAT_PERIODS",
     "RatingRequest",
     "rating_request",

@@ -28,6 +28,15 @@ def sla_targets(team_id: int | None = None) -> Targets:
     return {priority: target._replace(calendar=hours) for priority, target in targets.items()}
 
 
+def answer_promises() -> dict[str, dict]:
+    """What the submission form tells a customer: per priority, the minutes to our first reply and whether they
+    are working minutes (a calendar) or around the clock."""
+    return {
+        priority: {"minutes": int(target.first.total_seconds() // 60), "working_hours": target.calendar is not None}
+        for priority, target in sla_targets().items()
+    }
+
+
 def working_calendar(calendar: BusinessCalendar | None) -> WorkingCalendar | None:
     """The rules' calendar for a stored one; None (around the clock) for none, or for one that no longer reads
     (the admin form refuses such; a row written another way is logged, never a failed ticket)."""

@@ -25,6 +25,7 @@ from tickets.models import (
     ai_unsure,
 )
 from tickets.postgres import counters_kept, median
+from tickets.selectors.answers import deflection_figures
 from tickets.selectors.satisfaction import satisfaction_figures
 
 
@@ -295,4 +296,5 @@ def ticket_dashboard(user=None, *, days: int = 30) -> dict[str, Any]:
         "teams": team_figures(days=days, hidden=hidden),
         **sla_dashboard(days=days, hidden=hidden),
         "satisfaction": satisfaction_figures(hidden=hidden),
+        "deflection": deflection_figures(days=days),
     }

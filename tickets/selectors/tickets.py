@@ -26,6 +26,7 @@ from tickets.models import (
 from tickets.postgres import counters_kept, nearest_titles
 from tickets.rules.tags import tag_name
 from tickets.rules.tracking import TOKEN_PATTERN, token_hash
+from tickets.selectors.portal import customer_tickets
 
 
 def ticket_list(*, filters: Mapping[str, Any] | None = None, request=None) -> QuerySet[Ticket]:
@@ -171,8 +172,8 @@ def submitter_tickets(ticket: Ticket, *, user) -> list[Ticket]:
     """The submitter's other tickets ``user`` may see, newest first (the side panel's "Their other tickets")."""
     if not ticket.submitter_email:
         return []
-    others = visible_to(Ticket.objects.filter(submitter_email=ticket.submitter_email), user).exclude(pk=ticket.pk)
-    return list(others.order_by("-created_at").only("pk", "title", "status", "created_at")[:SUBMITTER_TICKETS_SHOWN])
+    others = visible_to(customer_tickets(ticket.submitter_email), user).exclude(pk=ticket.pk)
+    return list(others.only("pk", "title", "status", "created_at")[:SUBMITTER_TICKETS_SHOWN])
 
 
 def ticket_history(ticket: Ticket) -> list[TicketEvent]:

@@ -3,6 +3,7 @@
 One module per topic, every public name re-exported here, so callers write ``services.ticket_create(...)``.
 """
 
+from tickets.services.answers import answers_followed_by, answers_shown
 from tickets.services.attachments import attachments_add, uploads_read
 from tickets.services.audit import audit_import, audit_record
 from tickets.services.bulk import ticket_bulk_change_status, ticket_bulk_load, ticket_bulk_seed_work
@@ -17,6 +18,7 @@ from tickets.services.imports import (
 from tickets.services.mail import mail_receive, mail_retry
 from tickets.services.merge import merge_target, ticket_merge
 from tickets.services.messages import TooManyWaiting, message_add
+from tickets.services.portal import portal_link_request, portal_link_send, portal_sign_in
 from tickets.services.satisfaction import BAD_RATING_TAG, rating_record
 from tickets.services.sla import calendar_save, sla_backfill, sla_refresh, sla_wait_end
 from tickets.services.teams import agent_set_away, team_assign, team_assign_waiting
@@ -45,6 +47,11 @@ from tickets.services.views import (
 )
 
 __all__ = [
+    "answers_followed_by",
+    "answers_shown",
+    "portal_link_request",
+    "portal_link_send",
+    "portal_sign_in",
     "BAD_RATING_TAG",
     "rating_record",
     "merge_target",

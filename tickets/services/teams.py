@@ -2,7 +2,6 @@
 team (round robin or fewest open), never past an agent's limit, never to an agent who is away; tickets nobody
 could take wait and go to the next agent who comes back or frees up."""
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -31,34 +30,45 @@ def ticket_route(ticket: Ticket, rules, *, addresses=(), actor=None) -> list[Tic
     ]  # fmt: skip
 
 
-def team_assign(ticket: Ticket) -> TicketEvent | None:
-    """Hand an unowned ticket of a team with automatic assignment to a free agent (inside the caller's
-    transaction). The team's row is locked first, so concurrent creations choose one after another and no agent
-    is pushed past the limit. Returns the history entry, or None when nobody is free (the ticket waits)."""
+def team_choose(ticket: Ticket) -> tuple[int, str] | None:
+    """Choose the free agent for an unowned open ticket of a team that assigns automatically: (agent id, how, for
+    the history), or None when the team does not assign or nobody is free (the ticket waits). Inside the caller's
+    transaction the team's row stays locked from here to the commit, so concurrent choices come one after another
+    and no agent is pushed past the limit; the caller gives the ticket to the agent (a new ticket is inserted with
+    its owner: one write)."""
     if ticket.team_id is None or ticket.assignee_id is not None or ticket.status not in OPEN_STATUSES:
         return None
     team = Team.objects.select_for_update().get(pk=ticket.team_id)
     if team.assignment == Assignment.OFF:
         return None
-    agent = _free_agent(team)
-    if agent is None:
+    chosen = _free_agent(team)
+    if chosen is None:
         return None
-    Ticket.objects.filter(pk=ticket.pk).update(assignee=agent, updated_at=timezone.now())
-    ticket.assignee_id = agent
-    Team.objects.filter(pk=team.pk).update(last_assigned=agent)
+    agent_id, username = chosen
+    Team.objects.filter(pk=team.pk).update(last_assigned=agent_id)
     how = "round robin" if team.assignment == Assignment.ROUND_ROBIN else "fewest open tickets"
-    return TicketEvent.objects.create(
-        ticket=ticket, field=TicketEvent.Field.ASSIGNEE, old_value="", new_value=f"{_name(agent)} ({how})"
-    )
+    return agent_id, f"{username} ({how})"
 
 
-def _free_agent(team: Team) -> int | None:
-    """A member who is active, staff, not away and under the team's limit, chosen by the team's way."""
-    members = list(
+def team_assign(ticket: Ticket) -> TicketEvent | None:
+    """Hand an existing unowned ticket to its team's free agent (``team_choose``); the history entry, or None."""
+    chosen = team_choose(ticket)
+    if chosen is None:
+        return None
+    agent_id, how = chosen
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=agent_id, updated_at=timezone.now())
+    ticket.assignee_id = agent_id
+    return TicketEvent.objects.create(ticket=ticket, field=TicketEvent.Field.ASSIGNEE, old_value="", new_value=how)
+
+
+def _free_agent(team: Team) -> tuple[int, str] | None:
+    """(id, username) of a member who is active, staff, not away and under the team's limit, chosen by the
+    team's way."""
+    members = dict(
         team.members.filter(is_active=True, is_staff=True)
         .exclude(pk__in=AgentAvailability.objects.filter(away=True).values("user"))
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "username")
     )
     limit = team.max_open_per_agent
     if limit is None and team.assignment == Assignment.ROUND_ROBIN:
@@ -67,30 +77,34 @@ def _free_agent(team: Team) -> int | None:
         # Each member's open tickets, counted only as far as the decision needs: to the limit, or (fewest open
         # without one) to OPEN_COUNT_CAP, past which agents count as equally busy. An agent with a backlog of
         # 60,000 costs the same as one with 60, and a creation never counts a team's whole workload.
-        counts = _open_counts(members, cap=limit if limit is not None else OPEN_COUNT_CAP)
+        counts = _open_counts(list(members), cap=limit if limit is not None else OPEN_COUNT_CAP)
         free = {pk: n for pk, n in counts.items() if limit is None or n < limit}
     if not free:
         return None
     if team.assignment == Assignment.ROUND_ROBIN:
-        return next_in_turn(list(free), team.last_assigned_id)
-    fewest = min(free.values())  # ties (agents past the cap among them) take turns
-    return next_in_turn([pk for pk, n in free.items() if n == fewest], team.last_assigned_id)
+        chosen = next_in_turn(list(free), team.last_assigned_id)
+    else:
+        fewest = min(free.values())  # ties (agents past the cap among them) take turns
+        chosen = next_in_turn([pk for pk, n in free.items() if n == fewest], team.last_assigned_id)
+    return chosen, members[chosen]
 
 
 def _open_counts(agent_ids: list[int], *, cap: int) -> dict[int, int]:
-    """Each agent's open and in-progress tickets, counted to ``cap`` at most, in one query: per agent a count over
-    at most ``cap`` entries of the (status, assignee) index."""
+    """Each agent's open and in-progress tickets, counted to ``cap`` at most, in one statement: per agent a count
+    over at most ``cap`` entries of the (status, assignee) index."""
     if not agent_ids:
         return {}
-    parts, params = [], []
+    table = Ticket._meta.db_table
+    assignee, status = (connection.ops.quote_name(Ticket._meta.get_field(f).column) for f in ("assignee", "status"))
+    one = (
+        f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {connection.ops.quote_name(table)} "  # noqa: S608
+        f"WHERE {assignee} = %s AND {status} IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) LIMIT {int(cap)}) AS c)"
+    )
+    params = []
     for agent_id in agent_ids:
-        sql, part_params = (
-            Ticket.objects.filter(assignee=agent_id, status__in=OPEN_STATUSES).order_by().values("pk")[:cap]
-        ).query.sql_with_params()
-        parts.append(f"SELECT %s, (SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 (the ORM's own SQL)
-        params += [agent_id, *part_params]
+        params += [agent_id, agent_id, *OPEN_STATUSES]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(" UNION ALL ".join([one] * len(agent_ids)), params)
         return dict(cursor.fetchall())
 
 
@@ -117,7 +131,3 @@ def agent_set_away(*, user, away: bool) -> int:
     if away:
         return 0
     return team_assign_waiting(user.teams.exclude(assignment=Assignment.OFF).values_list("pk", flat=True))
-
-
-def _name(user_id: int) -> str:
-    return get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first() or str(user_id)

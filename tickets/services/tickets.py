@@ -20,7 +20,7 @@ from tickets.selectors import routing_rules
 from tickets.services.attachments import attachments_add
 from tickets.services.email import email_confirmation, email_resolved
 from tickets.services.sla import sla_refresh, sla_status_moved, sla_wait_end
-from tickets.services.teams import team_assign, team_assign_waiting, ticket_route
+from tickets.services.teams import OPEN_STATUSES, team_assign, team_assign_waiting, team_choose, ticket_route
 from tickets.validators import one_line
 
 # What an update may change; every change is written to the history (who, when, from, to).
@@ -102,15 +102,21 @@ def ticket_create(
     token = tracking_issue(ticket) if tracking else None
     with transaction.atomic():
         routed = ticket_route(ticket, routing_rules(), addresses=addresses, actor=actor)
+        # The team's free agent, chosen before the insert, so the ticket is written once, with its owner.
+        chosen = team_choose(ticket) if assignee is None and status in OPEN_STATUSES else None
+        if chosen is not None:
+            ticket.assignee_id = chosen[0]
         _store_new(ticket, actor)
+        if chosen is not None:
+            routed.append(
+                TicketEvent(ticket=ticket, field=TicketEvent.Field.ASSIGNEE, old_value="", new_value=chosen[1])
+            )
         TicketEvent.objects.bulk_create(routed)
         attachments_add(ticket=ticket, message=None, files=list(files))
         initial = {"status": status, "assignee": assignee}
         changes = {name: value for name, value in initial.items() if value and value != getattr(ticket, name)}
         if changes:
             ticket = ticket_update(ticket=ticket, data=changes, actor=actor, notify=notify)
-        if team_assign(ticket) is not None:
-            ticket.refresh_from_db()
         if token and ticket.submitter_email and notify:
             email_confirmation(ticket=ticket, token=token)
     ticket.tracking_token = token

@@ -159,7 +159,7 @@ class TestTrackingLink:
         body = page.json()
         assert set(body) == {
             "id", "title", "description", "status", "created_at", "messages", "page", "pages", "messages_total",
-            "attachments",
+            "attachments", "rating_token",
         }  # fmt: skip
         assert [(m["kind"], m["body"]) for m in body["messages"]] == [("reply", "Please update your client.")]
         assert "Internal" not in page.content.decode() and "agent" not in page.content.decode()

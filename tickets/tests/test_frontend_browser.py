@@ -41,8 +41,11 @@ def test_submit_with_live_suggestion_then_triage_as_staff(live_server, page, scr
     assert (ticket.category, ticket.submitter_email) == ("billing", "ann@example.com")
     screenshot("2-confirmation")
 
-    # Staff pages lead to the login, not to an error.
-    page.get_by_role("link", name="Tickets").click()
+    # A customer is shown no staff page; staff reach theirs by address (or from the admin), and log in there.
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
+        ["Submit a ticket", "My tickets"]
+    )
+    page.goto(live_server.url + "/tickets")
     page.get_by_label("Username").fill("staff")
     page.get_by_label("Password").fill("staff-pass-123")
     page.get_by_role("button", name="Log in").click()
@@ -51,7 +54,7 @@ def test_submit_with_live_suggestion_then_triage_as_staff(live_server, page, scr
 
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_test_id("open-tickets")).to_have_text("3")
-    page.get_by_role("link", name="Tickets").click()
+    page.get_by_role("link", name="Tickets", exact=True).click()
 
     # Search and filter live in the URL, so a reload keeps them.
     page.get_by_label("Search").fill("refu")

@@ -21,6 +21,16 @@ describe("TicketForm", () => {
     expect(screen.getByRole("button", { name: "Submit" })).toBeInTheDocument();
   });
 
+  it("says how soon we usually answer the priority shown", async () => {
+    fakeFetch({});
+    renderWithMeta(<TicketForm />);
+    expect(screen.queryByText(/We usually answer/)).not.toBeInTheDocument();
+    await userEvent.selectOptions(screen.getByLabelText("Priority"), "high");
+    expect(screen.getByText("We usually answer high-priority requests within 4 working hours.")).toBeInTheDocument();
+    await userEvent.selectOptions(screen.getByLabelText("Priority"), "low");
+    expect(screen.getByText("We usually answer low-priority requests within 2 days.")).toBeInTheDocument();
+  });
+
   it("checks required fields and length before sending anything", async () => {
     const calls = fakeFetch({});
     renderWithMeta(<TicketForm />);
@@ -31,6 +41,26 @@ describe("TicketForm", () => {
     await userEvent.click(screen.getByRole("button", { name: "Submit" }));
     expect(screen.getByText(/under 200 characters/)).toBeInTheDocument();
     expect(calls).toHaveLength(0);
+  });
+
+  it("offers answers that may solve it, and says the form was sent anyway when it is", async () => {
+    const key = "k".repeat(22);
+    const calls = fakeFetch({
+      "POST /api/tickets/suggest-answers/": () => [
+        200,
+        { key, answers: [{ title: "Resetting your password", body: "Use the link on the sign-in page.", source: "canned" }] },
+      ],
+      "POST /api/tickets/": () => [201, ticket()],
+    });
+    renderWithMeta(<TicketForm />);
+    await userEvent.type(screen.getByLabelText("Title"), "Password");
+    await userEvent.type(screen.getByLabelText("Description"), "I forgot my password and cannot sign in");
+    expect(await screen.findByText("Does one of these answer your question?", {}, { timeout: 3000 })).toBeInTheDocument();
+    await userEvent.click(screen.getByText("Resetting your password"));
+    expect(screen.getByText("Use the link on the sign-in page.")).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Submit" }));
+    await screen.findByText(/Your reference is/);
+    expect(calls.find((c) => c.path === "/api/tickets/").body.answers_key).toBe(key);
   });
 
   it("suggests category and priority once the user pauses typing, and lets them change it", async () => {

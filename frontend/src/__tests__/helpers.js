@@ -35,6 +35,12 @@ const META = {
   },
   limits: { title: 200, description: 10000, search: 200 },
   page_size: 25,
+  answer_within: {
+    low: { minutes: 2880, working_hours: false },
+    medium: { minutes: 480, working_hours: false },
+    high: { minutes: 240, working_hours: true },
+    critical: { minutes: 30, working_hours: false },
+  },
 };
 
 // Components read the product's rules from <App>'s context; tests provide the same thing.

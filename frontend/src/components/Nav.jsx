@@ -19,7 +19,10 @@ export function Nav({ path, navigate, session, onLogout }) {
     <header className="topbar">
       <span className="brand">Cootrack</span>
       <nav aria-label="Main">
-        {PAGES.filter((page) => page.menu).map((page) => link(page.path, page.title))}
+        {/* Staff pages are listed for staff only: a customer is never shown a door to a login they do not have. */}
+        {PAGES.filter((page) => page.menu && (!page.staff || session?.is_staff)).map((page) =>
+          link(page.path, page.title),
+        )}
       </nav>
       {session?.authenticated && (
         <span className="who">

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { api } from "../api.js";
-import { useMeta } from "../choices.js";
+import { label, useMeta } from "../choices.js";
 import { useSuggestion } from "../hooks/useSuggestion.js";
 import { Field } from "./Field.jsx";
 
@@ -20,8 +20,16 @@ function validate(values, limits) {
   return errors;
 }
 
+// "4 hours", "30 minutes", "2 days", "8 working hours": our first-reply promise as a customer reads it.
+function humanMinutes({ minutes, working_hours: working }) {
+  const unit = (n, word) => `${n} ${working ? "working " : ""}${word}${n === 1 ? "" : "s"}`;
+  if (!working && minutes >= 1440 && minutes % 1440 === 0) return unit(minutes / 1440, "day");
+  if (minutes >= 60 && minutes % 60 === 0) return unit(minutes / 60, "hour");
+  return unit(minutes, "minute");
+}
+
 export function TicketForm() {
-  const { choices, limits } = useMeta();
+  const { choices, limits, answer_within: answerWithin } = useMeta();
   const [values, setValues] = useState(EMPTY);
   const [chosen, setChosen] = useState({ category: false, priority: false }); // picked by the user, not the AI
   const [errors, setErrors] = useState({});
@@ -29,7 +37,7 @@ export function TicketForm() {
   const [sending, setSending] = useState(false);
   const [created, setCreated] = useState(null);
   const [files, setFiles] = useState([]);
-  const { suggestion, state } = useSuggestion(values.title, values.description);
+  const { suggestion, state, answers, answersKey } = useSuggestion(values.title, values.description);
 
   // The AI's suggestion fills whatever the user has not chosen themselves.
   const shown = {
@@ -59,6 +67,7 @@ export function TicketForm() {
         website: values.website, // the honeypot: people never see it, bots fill it
         ...(shown.category ? { category: shown.category } : {}),
         ...(shown.priority ? { priority: shown.priority } : {}),
+        ...(answersKey ? { answers_key: answersKey } : {}), // the answers shown did not stop this submission
       }, files);
       setCreated(ticket);
     } catch (error) {
@@ -121,6 +130,18 @@ export function TicketForm() {
         <Field id="description" label="Description" error={errors.description}>
           {(props) => <textarea {...props} rows={7} value={values.description} onChange={set("description")} />}
         </Field>
+        {answers.length > 0 && (
+          <section className="answers" aria-labelledby="answers-title">
+            <h2 id="answers-title">Does one of these answer your question?</h2>
+            {answers.map((answer) => (
+              <details key={answer.title}>
+                <summary>{answer.title}</summary>
+                <p className="message-body">{answer.body}</p>
+              </details>
+            ))}
+            <p className="hint">If not, go on: we will answer your request.</p>
+          </section>
+        )}
         <Field id="submitter_email" label="Email" error={errors.submitter_email} hint="Optional: where we can reply.">
           {(props) => <input {...props} type="email" value={values.submitter_email} onChange={set("submitter_email")} />}
         </Field>
@@ -149,6 +170,12 @@ export function TicketForm() {
             </Field>
           ))}
         </div>
+        {shown.priority && answerWithin?.[shown.priority] && (
+          <p className="hint answer-time" role="status">
+            We usually answer {label(choices.priority, shown.priority).toLowerCase()}-priority requests within{" "}
+            {humanMinutes(answerWithin[shown.priority])}.
+          </p>
+        )}
         <Field id="attachments" label="Files" error={errors.attachments} hint="Optional: screenshots, invoices, logs.">
           {(props) => <input {...props} type="file" multiple onChange={(e) => setFiles([...e.target.files])} />}
         </Field>

@@ -7,24 +7,38 @@ import { Rating } from "./Rating.jsx";
 
 const WHO = { reply: "Support", customer: "You" };
 
-// The submitter's page, reached by the link in their confirmation: the ticket, the replies, and a reply box.
-// The conversation comes a page at a time, newest page first; the reply box stays right under the title.
-export function TrackPage({ token }) {
+const TRACKED = {
+  read: (token, signal, page) => api.track(token, signal, page),
+  reply: (token, body, files) => api.trackReply(token, body, files),
+  missing: "This link does not open a ticket. It may have expired.",
+};
+
+// One of the customer's tickets in "My tickets" (their sign-in is the credential, `token` the ticket's id).
+export const MINE = {
+  read: (id, signal, page) => api.myTicket(id, signal, page),
+  reply: (id, body, files) => api.myTicketReply(id, body, files),
+  missing: "This is not one of your tickets, or your sign-in has ended.",
+};
+
+// The submitter's page, reached by the link in their confirmation (or from "My tickets"): the ticket, the
+// replies, and a reply box. The conversation comes a page at a time, newest page first; the reply box stays right
+// under the title.
+export function TrackPage({ token, source = TRACKED }) {
   const { choices, limits } = useMeta();
   const [page, setPage] = useState(1);
-  const { data: ticket, error: failure, reload } = useApi((signal) => api.track(token, signal, page), [token, page]);
+  const { data: ticket, error: failure, reload } = useApi((signal) => source.read(token, signal, page), [token, page]);
   const [body, setBody] = useState("");
   const [files, setFiles] = useState([]);
   const [sending, setSending] = useState(false);
   const [notice, setNotice] = useState("");
-  const error = failure && (failure.status === 404 ? "This link does not open a ticket. It may have expired." : failure.message);
+  const error = failure && ([403, 404].includes(failure.status) ? source.missing : failure.message);
 
   async function send(event) {
     event.preventDefault();
     setSending(true);
     setNotice("");
     try {
-      await api.trackReply(token, body, files);
+      await source.reply(token, body, files);
       setBody("");
       setFiles([]);
       event.target.reset();

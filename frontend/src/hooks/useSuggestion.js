@@ -4,11 +4,13 @@ import { api } from "../api.js";
 const SUGGEST_DELAY_MS = 600;
 const MIN_LENGTH = 12;
 
-// Asks the server for a category and priority once the user pauses typing the description; a newer request
-// cancels an older one.
+// Asks the server for a category and priority, and for answers that may already solve the problem, once the user
+// pauses typing the description; a newer request cancels an older one. The answers' key counts this form once.
 export function useSuggestion(title, description) {
   const [suggestion, setSuggestion] = useState(null);
   const [state, setState] = useState("idle"); // idle | loading | ready | unavailable
+  const [answers, setAnswers] = useState([]);
+  const answersKey = useRef("");
   const titleRef = useRef(title);
   titleRef.current = title;
 
@@ -29,6 +31,13 @@ export function useSuggestion(title, description) {
           if (error.name !== "AbortError") setState("unavailable");
         },
       );
+      api.suggestAnswers({ title: titleRef.current, description, key: answersKey.current }, controller.signal).then(
+        (result) => {
+          answersKey.current = result.key;
+          setAnswers(result.answers);
+        },
+        () => setAnswers([]), // answers are a help, never in the way: none on any failure
+      );
     }, SUGGEST_DELAY_MS);
     return () => {
       clearTimeout(timer);
@@ -36,5 +45,5 @@ export function useSuggestion(title, description) {
     };
   }, [description]);
 
-  return { suggestion, state };
+  return { suggestion, state, answers, answersKey: answersKey.current };
 }

@@ -1,0 +1,54 @@
+"""The customer's "My tickets": every ticket submitted from their address (any case), newest first, with the last
+reply each got, from one index (the submitter's address lower-cased, then created_at)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Left, Lower
+
+from tickets.models import MessageKind, Ticket, TicketMessage
+
+LAST_REPLY_EXCERPT = 300
+
+
+def customer_tickets(email: str) -> QuerySet[Ticket]:
+    """The tickets whose submitter is ``email`` (compared lower-cased), newest first."""
+    email = (email or "").strip().lower()
+    return (
+        Ticket.objects.exclude(submitter_email="")  # the index's own condition, so the planner may use it
+        .alias(submitter=Lower("submitter_email"))
+        .filter(submitter=email)
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    tickets: list[Ticket]  # each with last_reply (an excerpt, or None) and last_reply_at
+    page: int
+    pages: int
+    total: int
+
+
+def customer_ticket_page(email: str, *, page: int = 1) -> CustomerPage:
+    """A page of the customer's tickets (PORTAL_PAGE_SIZE), each with its newest reply from us; a page past the last
+    is the last."""
+    size = settings.PORTAL_PAGE_SIZE
+    tickets = customer_tickets(email)
+    total = tickets.count()
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    newest_reply = TicketMessage.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY).order_by(
+        "-created_at", "-id"
+    )
+    rows = tickets.only("id", "title", "status", "created_at", "updated_at").annotate(
+        last_reply=Subquery(newest_reply.annotate(excerpt=Left("body", LAST_REPLY_EXCERPT)).values("excerpt")[:1]),
+        last_reply_at=Subquery(newest_reply.values("created_at")[:1]),
+    )
+    return CustomerPage(list(rows[(page - 1) * size : page * size]), page, pages, total)
+
+
+def customer_ticket(email: str, ticket_id: int) -> Ticket | None:
+    """One of the customer's own tickets, or None (another's, or none: alike)."""
+    return customer_tickets(email).filter(pk=ticket_id).first()
