@@ -55,6 +55,13 @@ class TicketClassifyThrottle(_AnonymousPerAddressThrottle):
     rate_setting = "API_THROTTLE_CLASSIFY"
 
 
+class SuggestAnswersThrottle(_AnonymousPerAddressThrottle):
+    """The form's offered answers: asked at the same pauses as classify, at its rate, counted apart from it."""
+
+    scope = "ticket_answers"
+    rate_setting = "API_THROTTLE_CLASSIFY"
+
+
 class TicketTrackThrottle(_AnonymousPerAddressThrottle):
     """The submitter's page: guessing tokens costs a request each, counted per address like create."""
 

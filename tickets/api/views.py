@@ -30,7 +30,7 @@ from tickets.api.serializers import (
     TicketSerializer,
     TicketUpdateSerializer,
 )
-from tickets.api.throttles import TicketClassifyThrottle, TicketCreateThrottle
+from tickets.api.throttles import SuggestAnswersThrottle, TicketClassifyThrottle, TicketCreateThrottle
 from tickets.filters import TicketFilter, visible_to
 from tickets.models import Ticket
 from tickets.roles import VIEW_TICKET
@@ -83,8 +83,10 @@ class TicketViewSet(
     def get_throttles(self):
         if self.action == "create":
             return [TicketCreateThrottle()]
-        if self.action in ("classify", "suggest_answers"):
+        if self.action == "classify":
             return [TicketClassifyThrottle()]
+        if self.action == "suggest_answers":
+            return [SuggestAnswersThrottle()]
         return []
 
     @extend_schema(

@@ -175,3 +175,18 @@ def test_a_client_that_bypasses_the_proxy_cannot_choose_its_address(api_client, 
         for i in range(3)
     ]
     assert statuses == [201, 429, 429]
+
+
+def test_sign_in_links_and_offered_answers_are_throttled_per_address_apart_from_classify(api_client, settings):
+    settings.API_THROTTLE_SIGN_IN = "2/hour"
+    settings.API_THROTTLE_CLASSIFY = "2/min"
+    ask = {"email": "ann@example.com"}
+    statuses = [api_client.post("/api/portal/sign-in/", ask, REMOTE_ADDR="10.0.0.5").status_code for _ in range(3)]
+    assert statuses == [202, 202, 429]
+    used = api_client.post("/api/portal/session/", {"token": "x" * 43}, REMOTE_ADDR="10.0.0.5")
+    assert used.status_code == 429  # using a link counts against the same share: guessing costs too
+    body = {"description": "My card was charged twice"}
+    answers = [api_client.post("/api/tickets/suggest-answers/", body, REMOTE_ADDR="10.0.0.6") for _ in range(3)]
+    assert [r.status_code for r in answers] == [200, 200, 429]
+    classify = api_client.post("/api/tickets/classify/", body, REMOTE_ADDR="10.0.0.6")
+    assert classify.status_code == 200  # its own count: the form asks both at each pause
