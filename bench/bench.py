@@ -117,16 +117,17 @@ TAG_SEED = (
     "WHERE id %% 10 = 0', [vip.pk]);"
 )
 # One ticket in ten in the "Billing" team, the bench user and the seven agents its members, in one statement; and
-# the routing of new tickets: three rules, the last of which sends every created bench ticket ("Bench ticket ...")
-# to Billing, which hands it to the agent with the fewest open tickets (each of them holding tens of thousands).
+# the routing of new tickets: three rules, the last of which sends the routed create test's tickets ("Bench ticket
+# routed ...") to Billing, which hands each to the agent with the fewest open tickets (each holding tens of
+# thousands); the plain create test's tickets match no rule, so the two creates in one run give the routing's cost.
 TEAM_SEED = (
     "from django.contrib.auth import get_user_model; from tickets.models import RoutingRule, Team;"
     "team = Team.objects.get_or_create(name='Billing')[0];"
     "team.members.add(*get_user_model().objects.filter(username__regex=r'^(bench|agent-[0-9])$'));"
     "team.assignment = 'fewest_open'; team.save();"
-    "[RoutingRule.objects.get_or_create(name=name, defaults={'team': team, 'position': position, **match})"
+    "[RoutingRule.objects.update_or_create(name=name, defaults={'team': team, 'position': position, **match})"
     " for name, position, match in (('Urgent billing', 10, {'category': 'billing', 'priority': 'critical'}),"
-    " ('Invoices', 20, {'title_word': 'invoice'}), ('Bench tickets', 30, {'title_word': 'bench'}))];"
+    " ('Invoices', 20, {'title_word': 'invoice'}), ('Bench tickets', 30, {'title_word': 'routed'}))];"
     "Ticket.objects.filter(team=team).exists() or connection.cursor().execute("
     "'UPDATE tickets_ticket SET team_id = %s WHERE id %% 10 = 3', [team.pk]);"
 )
@@ -184,6 +185,7 @@ def main():
             print_results(results)
             return
         results.append(measure_create(base, args.creates, args.clients, url, server.pid))
+        results.append(measure_create(base, args.creates, args.clients, url, server.pid, routed=True))
         results.append(measure_export(client, server.pid, url))
         results.append(measure_mail_in(manage, env))
     finally:

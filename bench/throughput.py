@@ -35,28 +35,37 @@ def summary(name: str, times_ms: list[float], budget: float | None, **extra) -> 
     } | extra
 
 
-def measure_create(base: str, total: int, clients: int, database_url: str, server_pid: int) -> dict:
+ROUTED_WORD = "routed"  # the bench's routing rule sends titles with this word to a team that assigns
+
+
+def measure_create(
+    base: str, total: int, clients: int, database_url: str, server_pid: int, *, routed: bool = False
+) -> dict:
     """Anonymous creates from `clients` concurrent connections: throughput, latency, errors, every 201 stored,
     and the gunicorn workers' CPU time per created ticket (a cost that does not depend on how busy the machine is).
+    ``routed``: each title has the word a routing rule sends to a team that assigns the ticket to an agent.
 
     With wrk installed (Debian's package) it drives the load for 10 s, leaving the CPU to the server; without
     it, `total` requests from Python threads (whose own CPU use lowers the figure on a 2-core machine).
     """
     floor = measure_floor_wrk(base, clients)
     cpu_before = server_cpu_s(server_pid)
-    result = _create_load(base, total, clients, database_url)
+    prefix = f"{CREATED_PREFIX} {ROUTED_WORD}" if routed else CREATED_PREFIX
+    result = _create_load(base, total, clients, database_url, prefix)
     created = result.get("stored", result["n"] - result["errors"])
     cpu_ms = (server_cpu_s(server_pid) - cpu_before) * 1000 / max(created, 1)
+    if routed:
+        result["name"] = result["name"].replace("create,", "create routed to a team that assigns (fewest open),")
     return result | {"cpu_ms": cpu_ms, "floor_throughput": floor}
 
 
-def _create_load(base: str, total: int, clients: int, database_url: str) -> dict:
+def _create_load(base: str, total: int, clients: int, database_url: str, prefix: str) -> dict:
     if shutil.which("wrk"):
-        return measure_create_wrk(base, clients, database_url)
+        return measure_create_wrk(base, clients, database_url, prefix)
     errors, times, lock = [], [], threading.Lock()
 
     def one(i: int):
-        body = json.dumps({"title": f"{CREATED_PREFIX} {i}", "description": "The export page times out for our team."})
+        body = json.dumps({"title": f"{prefix} {i}", "description": "The export page times out for our team."})
         request = urllib.request.Request(  # noqa: S310
             base + "/api/tickets/", data=body.encode(), headers={"Content-Type": "application/json"}, method="POST"
         )
@@ -87,19 +96,22 @@ def measure_floor_wrk(base: str, clients: int) -> float | None:
     return float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))
 
 
-def wrk(url: str, clients: int, *, seconds: int, script: Path | None = None) -> str:
+def wrk(url: str, clients: int, *, seconds: int, script: Path | None = None, title: str = "") -> str:
     """wrk's output for `clients` connections on two threads for `seconds` (a request times out at 10 s)."""
     command = [shutil.which("wrk"), "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s"]
     if script:
         command += ["-s", str(script)]
-    return subprocess.run([*command, url], capture_output=True, text=True, timeout=60, check=True).stdout  # noqa: S603
+    env = {**os.environ, "BENCH_TITLE": title} if title else None
+    return subprocess.run(  # noqa: S603
+        [*command, url], capture_output=True, text=True, timeout=60, check=True, env=env
+    ).stdout
 
 
-def measure_create_wrk(base: str, clients: int, database_url: str) -> dict:
-    title = f"{CREATED_PREFIX} (wrk)"  # as in create.lua
+def measure_create_wrk(base: str, clients: int, database_url: str, prefix: str = CREATED_PREFIX) -> dict:
+    title = f"{prefix} (wrk)"  # create.lua's body (BENCH_TITLE)
     with psycopg.connect(database_url) as conn:
         before = conn.execute("SELECT count(*) FROM tickets_ticket WHERE title = %s", [title]).fetchone()[0]
-    output = wrk(f"{base}/api/tickets/", clients, seconds=10, script=ROOT / "bench" / "create.lua")
+    output = wrk(f"{base}/api/tickets/", clients, seconds=10, script=ROOT / "bench" / "create.lua", title=title)
     stats = json.loads(re.search(r"^WRK (.+)$", output, re.M).group(1))
     with psycopg.connect(database_url) as conn:
         after = conn.execute("SELECT count(*) FROM tickets_ticket WHERE title = %s", [title]).fetchone()[0]

@@ -17,18 +17,20 @@ class TicketCount(models.Model):
     priority = models.CharField(max_length=16)
     status = models.CharField(max_length=16)
     ai = models.CharField(max_length=8)
+    # The tickets' team (0: none), so a list or the stats without a private team's tickets still come from here.
+    team = models.IntegerField(default=0)
     shard = models.PositiveSmallIntegerField(default=0)
     n = models.BigIntegerField(default=0)  # one shard's count: it may be negative, the sum never is
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "priority", "status", "ai", "shard"], name="ticketcount_key_shard_unique"
+                fields=["category", "priority", "status", "ai", "team", "shard"], name="ticketcount_team_shard_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.category}/{self.priority}/{self.status}/{self.ai}#{self.shard}: {self.n}"
+        return f"{self.category}/{self.priority}/{self.status}/{self.ai}/team {self.team}#{self.shard}: {self.n}"
 
 
 class RateCounter(models.Model):

@@ -174,3 +174,23 @@ def test_an_owner_filter_counts_up_to_the_cap_like_a_search(staff_client, staff_
     TicketFactory.create_batch(3, assignee=staff_user)
     body = staff_client.get("/api/tickets/", {"assignee": "me"}).json()
     assert (body["count"], body["count_exact"]) == (5, False)
+
+
+def test_the_counters_keep_each_teams_tickets_apart_through_moves_and_deletes():
+    from tickets.models import Team
+
+    hr, it = Team.objects.create(name="HR", private=True), Team.objects.create(name="IT")
+    tickets = TicketFactory.create_batch(6)
+    for ticket, team in zip(tickets, (hr, hr, hr, it, it, None), strict=True):
+        Ticket.objects.filter(pk=ticket.pk).update(team=team)
+    Ticket.objects.filter(pk=tickets[0].pk).update(team=it)  # moved from HR to IT
+    Ticket.objects.filter(pk=tickets[4].pk).update(team=None, status="closed")  # out of any team, and closed
+    Ticket.objects.filter(pk=tickets[1].pk).delete()
+
+    def counted(team_id):
+        return TicketCount.objects.filter(team=team_id).aggregate(n=Sum("n", default=0))["n"]
+
+    for team_id in (hr.pk, it.pk, 0):
+        expected = Ticket.objects.filter(team=team_id or None).count()
+        assert counted(team_id) == expected, team_id
+    assert (counted(hr.pk), counted(it.pk), counted(0)) == (1, 2, 2)
