@@ -187,8 +187,8 @@ class TicketDeskMixin:
         """Merge this ticket into the one posted as ``into`` (the similar-tickets panel), then open that one."""
         duplicate = get_object_or_404(self.get_queryset(request), pk=pk)
         into = request.POST.get("into", "")
+        # Another private team's ticket is not found, as a wrong number is not.
         target = self.get_queryset(request).filter(pk=int(into)).first() if into.isdigit() and len(into) < 19 else None
-        # (another private team's ticket is not found, as a wrong number is)
         if not self.has_change_permission(request, duplicate) or (
             target and not self.has_change_permission(request, target)
         ):
