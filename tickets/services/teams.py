@@ -32,20 +32,26 @@ def ticket_route(ticket: Ticket, rules, *, addresses=(), actor=None) -> list[Tic
 
 def team_choose(ticket: Ticket) -> tuple[int, str] | None:
     """Choose the free agent for an unowned open ticket of a team that assigns automatically: (agent id, how, for
-    the history), or None when the team does not assign or nobody is free (the ticket waits). Inside the caller's
-    transaction the team's row stays locked from here to the commit, so concurrent choices come one after another
-    and no agent is pushed past the limit; the caller gives the ticket to the agent (a new ticket is inserted with
-    its owner: one write)."""
+    the history), or None when the team does not assign or nobody is free (the ticket waits); the caller gives the
+    ticket to the agent (a new ticket is inserted with its owner: one write).
+
+    Round robin, and any team with a maximum per agent, lock the team's row from here to the caller's commit, so
+    concurrent choices come one after another: the turn passes exactly and no agent is pushed past the maximum.
+    "Fewest open" without a maximum promises neither, so it takes no lock and writes nothing: concurrent creations
+    for the team do not queue (two at the same instant may go to the same least busy agent)."""
     if ticket.team_id is None or ticket.assignee_id is not None or ticket.status not in OPEN_STATUSES:
         return None
-    team = Team.objects.select_for_update().get(pk=ticket.team_id)
+    team = Team.objects.get(pk=ticket.team_id)
     if team.assignment == Assignment.OFF:
         return None
+    if team.assignment == Assignment.ROUND_ROBIN or team.max_open_per_agent is not None:
+        team = Team.objects.select_for_update().get(pk=team.pk)  # read again under the lock
     chosen = _free_agent(team)
     if chosen is None:
         return None
     agent_id, username = chosen
-    Team.objects.filter(pk=team.pk).update(last_assigned=agent_id)
+    if team.assignment == Assignment.ROUND_ROBIN:
+        Team.objects.filter(pk=team.pk).update(last_assigned=agent_id)
     how = "round robin" if team.assignment == Assignment.ROUND_ROBIN else "fewest open tickets"
     return agent_id, f"{username} ({how})"
 
@@ -77,35 +83,39 @@ def _free_agent(team: Team) -> tuple[int, str] | None:
         # Each member's open tickets, counted only as far as the decision needs: to the limit, or (fewest open
         # without one) to OPEN_COUNT_CAP, past which agents count as equally busy. An agent with a backlog of
         # 60,000 costs the same as one with 60, and a creation never counts a team's whole workload.
-        counts = _open_counts(list(members), cap=limit if limit is not None else OPEN_COUNT_CAP)
-        free = {pk: n for pk, n in counts.items() if limit is None or n < limit}
+        loads = _open_counts(list(members), cap=limit if limit is not None else OPEN_COUNT_CAP)
+        free = {pk: load for pk, load in loads.items() if limit is None or load[0] < limit}
     if not free:
         return None
     if team.assignment == Assignment.ROUND_ROBIN:
         chosen = next_in_turn(list(free), team.last_assigned_id)
     else:
-        fewest = min(free.values())  # ties (agents past the cap among them) take turns
-        chosen = next_in_turn([pk for pk, n in free.items() if n == fewest], team.last_assigned_id)
+        # The fewest open; among equals (agents past the cap among them), who was given a ticket least recently.
+        chosen = min(free, key=lambda pk: (free[pk][0], free[pk][1] is not None, free[pk][1] or 0, pk))
     return chosen, members[chosen]
 
 
-def _open_counts(agent_ids: list[int], *, cap: int) -> dict[int, int]:
-    """Each agent's open and in-progress tickets, counted to ``cap`` at most, in one statement: per agent a count
-    over at most ``cap`` entries of the (status, assignee) index."""
+def _open_counts(agent_ids: list[int], *, cap: int) -> dict[int, tuple[int, object]]:
+    """Each agent's open and in-progress tickets counted to ``cap`` at most (at most ``cap`` entries of the
+    (status, assignee) index), and when their newest ticket was created (one entry of the (assignee, created_at)
+    index; None without any): {agent id: (count, newest)}, in one statement."""
     if not agent_ids:
         return {}
-    table = Ticket._meta.db_table
-    assignee, status = (connection.ops.quote_name(Ticket._meta.get_field(f).column) for f in ("assignee", "status"))
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    assignee, status, created = (
+        connection.ops.quote_name(Ticket._meta.get_field(f).column) for f in ("assignee", "status", "created_at")
+    )
     one = (
-        f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {connection.ops.quote_name(table)} "  # noqa: S608
-        f"WHERE {assignee} = %s AND {status} IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) LIMIT {int(cap)}) AS c)"
+        f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {assignee} = %s "  # noqa: S608
+        f"AND {status} IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) LIMIT {int(cap)}) AS c), "
+        f"(SELECT {created} FROM {table} WHERE {assignee} = %s ORDER BY {created} DESC LIMIT 1)"
     )
     params = []
     for agent_id in agent_ids:
-        params += [agent_id, agent_id, *OPEN_STATUSES]
+        params += [agent_id, agent_id, *OPEN_STATUSES, agent_id]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([one] * len(agent_ids)), params)
-        return dict(cursor.fetchall())
+        return {agent_id: (count, newest) for agent_id, count, newest in cursor.fetchall()}
 
 
 def team_assign_waiting(team_ids) -> int:

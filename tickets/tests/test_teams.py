@@ -125,6 +125,35 @@ class TestAssignment:
         assert owners == ["cy", "ana", "bob", "cy", "ana"]  # cy reaches two, then all three take turns
 
     @pytest.mark.django_db(transaction=True)
+    @pytest.mark.parametrize(("assignment", "limit", "locks"), [
+        ("fewest_open", None, False), ("fewest_open", 5, True), ("round_robin", None, True),
+    ])  # fmt: skip
+    def test_only_a_promise_to_keep_locks_the_team_while_a_ticket_is_created(
+        self, make_staff, assignment, limit, locks
+    ):
+        """Round robin's turn and a maximum per agent hold under concurrency only if creations for the team queue;
+        "fewest open" without a maximum promises neither, so its creations do not wait for one another."""
+        from django.db import DatabaseError, connections, transaction
+
+        team = Team.objects.create(name="Billing", assignment=assignment, max_open_per_agent=limit)
+        RoutingRule.objects.create(position=1, name="Invoices", team=team, title_word="invoice")
+        team.members.add(make_staff("ana", "Support agent"))
+        seen = []
+
+        def other_connection_locks_team(_):
+            try:
+                with transaction.atomic(), connections["default"].cursor() as cursor:
+                    cursor.execute("SELECT id FROM tickets_team WHERE id = %s FOR UPDATE NOWAIT", [team.pk])
+                seen.append("free")
+            except DatabaseError:
+                seen.append("locked")
+
+        with transaction.atomic():
+            assert new(title="Invoice 1").assignee.username == "ana"
+            run_together(other_connection_locks_team, 1)  # while this creation's transaction is still open
+        assert seen == ["locked" if locks else "free"]
+
+    @pytest.mark.django_db(transaction=True)
     def test_concurrent_creations_never_push_an_agent_past_the_limit(self, make_staff):
         team = Team.objects.create(name="Billing", assignment=Team.Assignment.ROUND_ROBIN, max_open_per_agent=2)
         RoutingRule.objects.create(position=1, name="Invoices", team=team, title_word="invoice")
