@@ -100,6 +100,10 @@ CASES = [
     ("my tickets (a customer with 1,000)", "GET", "/api/portal/tickets/", Ratio(1, LIST), "session"),
     ("my tickets, page 50 (the oldest)", "GET", "/api/portal/tickets/?page=50", Ratio(1, LIST), "session"),
     ("my ticket (its thread)", "GET", "/api/portal/tickets/{customer_ticket}/", Ratio(1, LIST), "session"),
+    ("ask for a My tickets link", "POST", "/api/portal/sign-in/", Ratio(1, LIST), "session"),
+    ("who is signed in to My tickets", "GET", "/api/portal/session/", Ratio(5), "session"),
+    ("answers offered while typing", "POST", "/api/tickets/suggest-answers/", Ratio(17), None),
+    ("a rating link (How did we do?)", "GET", "/api/ratings/{rating}/", Ratio(5), None),
 ]  # fmt: skip
 # One ticket in a thousand from one address (1,000 at 1M), which the bench signs in to "My tickets" as.
 CUSTOMER = "many@example.com"
@@ -134,7 +138,10 @@ TEAM_SEED = (
 # A title sharing few trigrams with any seeded one: the similar-tickets index must search far for it.
 LONE_TITLE = "Zebra quokka xylophone hums"
 # What a POST case sends: the classifier's request, or (by case name) the ticket page's poll.
-BODIES = {"admin ticket page presence poll": {"state": "viewing", "after": "0"}}
+BODIES = {
+    "admin ticket page presence poll": {"state": "viewing", "after": "0"},
+    "ask for a My tickets link": {"email": "many@example.com"},  # CUSTOMER: past 3 an hour, no more mail is sent
+}
 CLASSIFY_BODY = {"title": "Charged twice", "description": "My card was charged twice for invoice 4411, please refund."}
 
 
@@ -297,7 +304,7 @@ def prepare_users(env) -> str:
     return manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1]
 
 
-def prepare_work(env) -> dict[str, int]:
+def prepare_work(env) -> dict[str, int | str]:
     """Owners (the bench user among seven agents) and first replies for the seeded tickets; returns the ids of the
     newest ticket with a reply, whose thread the benchmark reads, and of a ticket whose title is like no other."""
     manage(env, "seed_work", "bench", *(f"agent-{i}" for i in range(1, 8)))
@@ -318,10 +325,13 @@ def prepare_work(env) -> dict[str, int]:
         ")[0][0];"
         f"lone = Ticket.objects.filter(title={LONE_TITLE!r}).first() or services.ticket_create("
         f"title={LONE_TITLE!r}, description='Since the update.', category='general', priority='low');"
-        "print(newest.ticket_id, lone.pk, file.pk, team.pk, customer_ticket.pk)"
+        "from django.utils import timezone; from tickets.rules.satisfaction import rating_token;"
+        "rating = rating_token(customer_ticket.pk, timezone.now());"
+        "print(newest.ticket_id, lone.pk, file.pk, team.pk, customer_ticket.pk, rating)"
     )
     output = manage(env, "shell", "-c", script, capture=True).stdout.strip().splitlines()[-1].split()
-    ticket, lone, attachment, team, customer_ticket = (int(n) for n in output)
+    *numbers, rating = output
+    ticket, lone, attachment, team, customer_ticket = (int(n) for n in numbers)
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         # The team's and the tags' rows were just written: a planner that still sees an empty tag table walks the
         # whole ticket index for a tag (400 ms at 1M on a fresh database, autovacuum being off on these machines).
@@ -329,11 +339,11 @@ def prepare_work(env) -> dict[str, int]:
             conn.execute(f"VACUUM (ANALYZE) {table}")
     return {
         "{ticket}": ticket, "{lone}": lone, "{attachment}": attachment, "{team}": team,
-        "{customer_ticket}": customer_ticket,
+        "{customer_ticket}": customer_ticket, "{rating}": rating,
     }  # fmt: skip
 
 
-def with_ticket(cases, ids: dict[str, int]) -> list:
+def with_ticket(cases, ids: dict[str, int | str]) -> list:
     def fill(path: str) -> str:
         for placeholder, ticket_id in ids.items():
             path = path.replace(placeholder, str(ticket_id))
@@ -386,7 +396,7 @@ class Client:
         data = None
         if who == "session":
             headers["X-CSRFToken"] = next((c.value for c in self.jar if c.name == "csrftoken"), "")
-        if body is not None and who == "session" and form:
+        if body is not None and who == "session" and form and not path.startswith("/api/"):
             # An admin form's post: form-encoded, with the session's CSRF token.
             data, headers["Content-Type"] = urllib.parse.urlencode(body).encode(), "application/x-www-form-urlencoded"
         elif body is not None:
@@ -462,7 +472,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
 from django.contrib.auth import get_user_model
-cases = {[(n, m, p, w) for n, m, p, _, w in cases]!r}
+cases = {[(n, m, p, w, case_body(n, m)) for n, m, p, _, w in cases]!r}
 user = get_user_model().objects.get(username="bench")
 client = Client()
 client.force_login(user)
@@ -470,11 +480,13 @@ session = client.session  # signed in to "My tickets" too, as the timed client i
 session["customer_email"], session["customer_until"] = {CUSTOMER!r}, 4e9
 session.save()
 out = {{}}
-for name, method, path, who in cases:
+for name, method, path, who, body in cases:
     extra = {{"HTTP_AUTHORIZATION": "Token {token}"}} if who == "token" else {{}}
     with CaptureQueriesContext(connection) as ctx:
-        if method == "POST":
-            client.post(path, {CLASSIFY_BODY!r}, content_type="application/json")
+        if method == "POST" and path.startswith("/api/"):
+            client.post(path, body, content_type="application/json", **extra)
+        elif method == "POST":
+            client.post(path, body)
         else:
             client.get(path, **extra)
     out[name] = len(ctx.captured_queries)
