@@ -387,16 +387,16 @@ class Client:
             ".hexdigest(), expires_at=timezone.now() + timedelta(minutes=10))"
         )
         manage(self.env, "shell", "-c", script)
-        status, _ = self.call("POST", "/api/portal/session/", "session", {"token": token}, form=False)
+        status, _ = self.call("POST", "/api/portal/session/", "session", {"token": token})
         if not 200 <= status < 300:  # noqa: PLR2004
             raise SystemExit("could not sign in to My tickets")
 
-    def call(self, method: str, path: str, who: str | None, body=None, *, form: bool = True):
+    def call(self, method: str, path: str, who: str | None, body=None):
         headers = {"Accept": "application/json"} if path.startswith("/api/") else {}
         data = None
         if who == "session":
             headers["X-CSRFToken"] = next((c.value for c in self.jar if c.name == "csrftoken"), "")
-        if body is not None and who == "session" and form and not path.startswith("/api/"):
+        if body is not None and who == "session" and not path.startswith("/api/"):
             # An admin form's post: form-encoded, with the session's CSRF token.
             data, headers["Content-Type"] = urllib.parse.urlencode(body).encode(), "application/x-www-form-urlencoded"
         elif body is not None:
