@@ -9,10 +9,11 @@ from tickets import services
 from tickets.models import TicketEmail
 
 N = {n}
-run = time.time_ns()
+run = time.time_ns()  # new senders each run: an address gets at most a few confirmations a day
 def raw(i, extra=""):
     return (
-        f"From: customer{{i}}@example.org\r\nTo: support@example.com\r\nSubject: Printer {{i}} jams on page two\r\n"
+        f"From: customer{{i}}.{{run}}@example.org\r\nTo: support@example.com\r\n"
+        f"Subject: Printer {{i}} jams on page two\r\n"
         f"Message-ID: <bench-{{run}}-{{i}}@example.org>\r\n{{extra}}Content-Type: text/plain; charset=utf-8\r\n\r\n"
         f"Our office printer {{i}} jams on every second page since the update.\r\n\r\n"
         f"Best regards,\r\nCustomer {{i}}\r\n"
