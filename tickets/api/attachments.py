@@ -48,12 +48,17 @@ class AttachmentView(APIView):
         return file_response(attachment, inline=_inline(request))
 
 
+def public_file_response(request, ticket, pk: int) -> FileResponse:
+    """A file of ``ticket``'s request or of one of its public messages, as its submitter may download it (the
+    tracking link's way in, and "My tickets'"); a note's file, or another ticket's, is a 404."""
+    public = Q(message__isnull=True) | Q(message__kind__in=PUBLIC_KINDS)
+    attachment = Attachment.objects.filter(public, pk=pk, ticket=ticket).first()
+    if attachment is None:
+        raise Http404
+    return file_response(attachment, inline=_inline(request))
+
+
 class TrackedAttachmentView(_TrackView):
     @extend_schema(parameters=[INLINE], responses={200: FILE, 404: NOT_FOUND})
     def get(self, request, token: str, pk: int):
-        ticket = self.ticket(token)
-        public = Q(message__isnull=True) | Q(message__kind__in=PUBLIC_KINDS)
-        attachment = Attachment.objects.filter(public, pk=pk, ticket=ticket).first()
-        if attachment is None:
-            raise Http404
-        return file_response(attachment, inline=_inline(request))
+        return public_file_response(request, self.ticket(token), pk)

@@ -5,7 +5,6 @@ session (a new session key at sign-in), for PORTAL_SESSION_HOURS; every write ca
 import time
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect
@@ -17,13 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tickets import selectors, services
-from tickets.api.attachments import FILE, INLINE, _inline, file_response
+from tickets.api.attachments import FILE, INLINE, public_file_response
 from tickets.api.pagination import THREAD_PAGE, thread_page_number
 from tickets.api.parsers import SafeJSONParser, SafeMultiPartParser
 from tickets.api.serializers import CustomerMessageCreateSerializer, PublicMessageSerializer, TrackedTicketSerializer
 from tickets.api.throttles import SignInThrottle, TicketTrackThrottle
 from tickets.api.track import public_message_add, public_ticket
-from tickets.models import PUBLIC_KINDS, Attachment, Status
+from tickets.models import Status
 
 SESSION_EMAIL, SESSION_UNTIL = "customer_email", "customer_until"
 SIGNED_OUT = "Sign in to see your tickets: ask for a link with your email address."
@@ -173,9 +172,4 @@ class CustomerMessageView(_PortalView):
 class CustomerAttachmentView(_PortalView):
     @extend_schema(parameters=[INLINE], responses={200: FILE, 404: NOT_FOUND})
     def get(self, request, pk: int, attachment: int):
-        ticket = self.ticket(request, pk)
-        public = Q(message__isnull=True) | Q(message__kind__in=PUBLIC_KINDS)
-        found = Attachment.objects.filter(public, pk=attachment, ticket=ticket).first()
-        if found is None:
-            raise Http404
-        return file_response(found, inline=_inline(request))
+        return public_file_response(request, self.ticket(request, pk), attachment)

@@ -23,25 +23,25 @@ APPLY_DELTA = """
 ROWS = "SELECT category, priority, status, " + AI_STATE.format(t="{alias}") + " AS ai, {sign} AS d FROM {table} {alias}"
 
 
-def count_functions(apply_delta: str) -> str:
+def count_functions(apply_delta: str, rows: str = ROWS) -> str:
     """The insert, delete and update trigger functions, each applying its rows' deltas with ``apply_delta``
-    (also used by 0010, which shards the counters)."""
+    (also used by 0010, which shards the counters, and 0030, whose ``rows`` carry the team)."""
     return f"""
 CREATE OR REPLACE FUNCTION tickets_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {apply_delta.format(deltas=ROWS.format(alias="r", sign="1", table="new_rows"))}
+    {apply_delta.format(deltas=rows.format(alias="r", sign="1", table="new_rows"))}
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION tickets_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {apply_delta.format(deltas=ROWS.format(alias="r", sign="-1", table="old_rows"))}
+    {apply_delta.format(deltas=rows.format(alias="r", sign="-1", table="old_rows"))}
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION tickets_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {apply_delta.format(deltas=ROWS.format(alias="o", sign="-1", table="old_rows") + " UNION ALL " + ROWS.format(alias="r", sign="1", table="new_rows"))}
+    {apply_delta.format(deltas=rows.format(alias="o", sign="-1", table="old_rows") + " UNION ALL " + rows.format(alias="r", sign="1", table="new_rows"))}
     RETURN NULL;
 END $$;
 """

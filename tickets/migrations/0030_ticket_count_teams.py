@@ -29,33 +29,11 @@ ROWS = (
 )
 
 
-def count_functions() -> str:
-    return f"""
-CREATE OR REPLACE FUNCTION tickets_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {APPLY_DELTA.format(deltas=ROWS.format(alias="r", sign="1", table="new_rows"))}
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION tickets_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {APPLY_DELTA.format(deltas=ROWS.format(alias="r", sign="-1", table="old_rows"))}
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION tickets_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {APPLY_DELTA.format(deltas=ROWS.format(alias="o", sign="-1", table="old_rows") + " UNION ALL " + ROWS.format(alias="r", sign="1", table="new_rows"))}
-    RETURN NULL;
-END $$;
-"""
-
-
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("LOCK TABLE tickets_ticket IN SHARE MODE")  # no write between the recount and the new triggers
-    schema_editor.execute(count_functions())
+    schema_editor.execute(triggers.count_functions(APPLY_DELTA, rows=ROWS))
     schema_editor.execute("DELETE FROM tickets_ticketcount")
     schema_editor.execute(APPLY_DELTA.format(deltas=ROWS.format(alias="r", sign="1", table="tickets_ticket")))
 
