@@ -3,7 +3,8 @@ resolved tickets that staff published by tagging them "faq" (never another custo
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from tickets.models import DONE_STATUSES, AnswerSuggestion, MessageKind, Ticket, TicketMessage
@@ -28,18 +29,22 @@ def answer_suggestions(title: str, description: str) -> list[dict]:
     ]
     near = {t.pk: s for t, s in nearest_titles(title, exclude_id=None) if s >= FAQ_MIN} if title.strip() else {}
     if near:
-        published = Ticket.objects.filter(
-            Q(team__isnull=True) | Q(team__private=False), pk__in=near, status__in=DONE_STATUSES, tags__name=FAQ_TAG
-        ).values_list("pk", "title")
-        for pk, faq_title in published:
-            reply = (
-                TicketMessage.objects.filter(ticket=pk, kind=MessageKind.REPLY)
-                .order_by("-created_at", "-id")
-                .values_list("body", flat=True)
-                .first()
+        # Each published ticket with its newest reply, in one query (a probe of the messages' ticket index each).
+        newest = TicketMessage.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY).order_by(
+            "-created_at", "-id"
+        )
+        published = (
+            Ticket.objects.filter(
+                Q(team__isnull=True) | Q(team__private=False), pk__in=near, status__in=DONE_STATUSES, tags__name=FAQ_TAG
             )
-            if reply:
-                found.append({"title": faq_title, "body": reply[:ANSWER_EXCERPT], "source": "faq", "fit": near[pk]})
+            .annotate(reply=Subquery(newest.annotate(excerpt=Left("body", ANSWER_EXCERPT)).values("excerpt")[:1]))
+            .values_list("pk", "title", "reply")
+        )
+        found += [
+            {"title": faq_title, "body": reply, "source": "faq", "fit": near[pk]}
+            for pk, faq_title, reply in published
+            if reply
+        ]
     found.sort(key=lambda answer: -answer["fit"])
     return [{k: v for k, v in answer.items() if k != "fit"} for answer in found[:ANSWERS_SHOWN]]
 
