@@ -49,6 +49,12 @@ def mailbox(address: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
+def mailbox_key(address: str) -> str:
+    """One key per mailbox, not per spelling: case and a "+tag" (victim+1@, victim+2@) land in the same inbox (the
+    per-address limits on confirmations and sign-in links count by it)."""
+    return hashlib.sha256(mailbox(address).encode()).hexdigest()[:40]
+
+
 def own_addresses() -> set[str]:
     """The addresses we send from and ask answers at: mail from them is our own coming back."""
     found = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower(), settings.EMAIL_REPLY_ADDRESS.lower()}

@@ -1,7 +1,6 @@
 """Email to a ticket's submitter: queued in the outbox (``TicketEmail``) inside the transaction that causes it,
 sent by the background worker after commit, retried with back-off, its state kept on the row."""
 
-import hashlib
 import logging
 import time
 from datetime import timedelta
@@ -12,7 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.mail.addresses import mailbox, reply_address
+from tickets.mail.addresses import mailbox_key, reply_address
 from tickets.models import Rating, Ticket, TicketEmail, TicketMessage
 from tickets.rules.satisfaction import rating_token, rating_url
 from tickets.rules.tracking import tracking_token, tracking_url
@@ -63,7 +62,7 @@ def email_confirmation(*, ticket: Ticket, token: str) -> TicketEmail | None:
     ``CONFIRMATIONS_PER_ADDRESS_PER_DAY`` of them: the tickets past that are stored, just not confirmed.
     """
     if not rate_counter_allows(
-        key=f"confirm:{_mailbox_key(ticket.submitter_email)}",
+        key=f"confirm:{mailbox_key(ticket.submitter_email)}",
         limit=settings.CONFIRMATIONS_PER_ADDRESS_PER_DAY,
         period=24 * 3600,
         now=time.time(),
@@ -71,11 +70,6 @@ def email_confirmation(*, ticket: Ticket, token: str) -> TicketEmail | None:
         logger.info("ticket %s: confirmation not sent, the address had its daily share", ticket.pk)
         return None
     return email_queue(ticket=ticket, subject="We received your request", body=confirmation_body(ticket, token))
-
-
-def _mailbox_key(address: str) -> str:
-    """One key per mailbox, not per spelling: case and a "+tag" (victim+1@, victim+2@) land in the same inbox."""
-    return hashlib.sha256(mailbox(address).encode()).hexdigest()[:40]
 
 
 def email_resolved(tickets) -> None:

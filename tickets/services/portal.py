@@ -2,7 +2,6 @@
 answer whether or not the address has tickets, at most PORTAL_LINKS_PER_ADDRESS_PER_HOUR an address); the worker
 makes the link and sends it, so the token is never in a request's or a job's data, and only its hash is stored."""
 
-import hashlib
 import logging
 import secrets
 import time
@@ -13,8 +12,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.mail.addresses import mailbox
+from tickets.mail.addresses import mailbox_key
 from tickets.models import CustomerSignIn
+from tickets.rules.tracking import token_hash
 from tickets.selectors.portal import customer_tickets
 from tickets.services.throttle import rate_counter_allows
 
@@ -22,16 +22,16 @@ logger = logging.getLogger(__name__)
 SIGN_IN_KEEP_DAYS = 1  # used and expired links are deleted after this long
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def portal_link_request(*, email: str) -> None:
     """Ask for a sign-in link to ``email``: the worker sends one if the address has tickets. Past the address's
     hourly share nothing more is sent (the caller answers the same)."""
     email = email.strip().lower()
-    key = "signin:" + hashlib.sha256(mailbox(email).encode()).hexdigest()[:40]
-    if not rate_counter_allows(key=key, limit=settings.PORTAL_LINKS_PER_ADDRESS_PER_HOUR, period=3600, now=time.time()):
+    if not rate_counter_allows(
+        key=f"signin:{mailbox_key(email)}",
+        limit=settings.PORTAL_LINKS_PER_ADDRESS_PER_HOUR,
+        period=3600,
+        now=time.time(),
+    ):
         logger.info("sign-in link not sent: the address had its hourly share")
         return
     from tickets.tasks import send_sign_in_link  # the accepted circle: a service enqueues its task
@@ -48,7 +48,7 @@ def portal_link_send(*, email: str) -> bool:
     token = secrets.token_urlsafe(32)
     CustomerSignIn.objects.create(
         email=email,
-        token_hash=_hash(token),
+        token_hash=token_hash(token),
         expires_at=now + timedelta(minutes=settings.PORTAL_LINK_MINUTES),
     )
     link = f"{settings.SITE_URL.rstrip('/')}/my-tickets#signin={token}"
@@ -78,7 +78,7 @@ def portal_sign_in(*, token: str) -> str | None:
     with transaction.atomic():
         link = (
             CustomerSignIn.objects.select_for_update()
-            .filter(token_hash=_hash(token), used_at__isnull=True, expires_at__gt=now)
+            .filter(token_hash=token_hash(token), used_at__isnull=True, expires_at__gt=now)
             .first()
         )
         if link is None:
