@@ -10,7 +10,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from tickets.filters import hidden_team_ids
+from tickets.filters import hidden_team_ids, visible_to
 from tickets.models import (
     AI_KEPT,
     NEWEST_FIRST,
@@ -31,7 +31,7 @@ from tickets.selectors.satisfaction import satisfaction_figures
 
 def _tickets(hidden: Sequence[int]):
     """Every ticket but those of the private teams ``hidden`` from the reader (filters.hidden_team_ids)."""
-    return Ticket.objects.exclude(team__in=hidden) if hidden else Ticket.objects.all()
+    return visible_to(Ticket.objects.all(), None, hidden=list(hidden))
 
 
 def ticket_stats(user=None, *, hidden: list[int] | None = None) -> dict[str, Any]:
