@@ -1,4 +1,5 @@
-"""Small rules about a ticket that several layers share: its version (the ETag), who acted, how an owner is named."""
+"""Small rules about a ticket that several layers share: its version (the ETag), who acted, how an owner is named,
+which page of a paged list to show."""
 
 import re
 
@@ -15,3 +16,9 @@ def ticket_version(ticket) -> str:
 def acting_user(actor):
     """Who a history or audit entry names: a signed-in user, else nobody (an anonymous submitter, the system)."""
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def page_within(total: int, size: int, page: int) -> tuple[int, int]:
+    """(page, pages) for ``total`` items ``size`` a page: at least one page, and a page past the last is the last."""
+    pages = max(1, -(-total // size))
+    return min(max(1, page), pages), pages

@@ -3,14 +3,14 @@ resolved tickets that staff published by tagging them "faq" (never another custo
 
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Left
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from tickets.models import DONE_STATUSES, AnswerSuggestion, MessageKind, Ticket, TicketMessage
+from tickets.models import DONE_STATUSES, AnswerSuggestion, Ticket
 from tickets.postgres import nearest_titles
 from tickets.rules.canned import canned_public
 from tickets.selectors.canned import canned_ranked
+from tickets.selectors.portal import newest_reply_excerpt
 
 ANSWERS_SHOWN = 3
 ANSWER_MIN = 0.15  # a canned response's fit (selectors.canned) below which it answers nothing
@@ -30,14 +30,11 @@ def answer_suggestions(title: str, description: str) -> list[dict]:
     near = {t.pk: s for t, s in nearest_titles(title, exclude_id=None) if s >= FAQ_MIN} if title.strip() else {}
     if near:
         # Each published ticket with its newest reply, in one query (a probe of the messages' ticket index each).
-        newest = TicketMessage.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY).order_by(
-            "-created_at", "-id"
-        )
         published = (
             Ticket.objects.filter(
                 Q(team__isnull=True) | Q(team__private=False), pk__in=near, status__in=DONE_STATUSES, tags__name=FAQ_TAG
             )
-            .annotate(reply=Subquery(newest.annotate(excerpt=Left("body", ANSWER_EXCERPT)).values("excerpt")[:1]))
+            .annotate(reply=newest_reply_excerpt(ANSWER_EXCERPT))
             .values_list("pk", "title", "reply")
         )
         found += [

@@ -8,6 +8,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Left, Lower
 
 from tickets.models import MessageKind, Ticket, TicketMessage
+from tickets.rules.tickets import page_within
 
 LAST_REPLY_EXCERPT = 300
 
@@ -21,6 +22,17 @@ def customer_tickets(email: str) -> QuerySet[Ticket]:
         .filter(submitter=email)
         .order_by("-created_at", "-id")
     )
+
+
+def _newest_replies():
+    """The replies of the ticket of the outer query (``OuterRef("pk")``), newest first."""
+    return TicketMessage.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY).order_by("-created_at", "-id")
+
+
+def newest_reply_excerpt(length: int) -> Subquery:
+    """The start of each ticket's newest reply (null without one): one probe of the messages' ticket index a row
+    ("My tickets", and the answers offered while a customer writes)."""
+    return Subquery(_newest_replies().annotate(excerpt=Left("body", length)).values("excerpt")[:1])
 
 
 @dataclass(frozen=True)
@@ -37,14 +49,10 @@ def customer_ticket_page(email: str, *, page: int = 1) -> CustomerPage:
     size = settings.PORTAL_PAGE_SIZE
     tickets = customer_tickets(email)
     total = tickets.count()
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
-    newest_reply = TicketMessage.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY).order_by(
-        "-created_at", "-id"
-    )
+    page, pages = page_within(total, size, page)
     rows = tickets.only("id", "title", "status", "created_at", "updated_at").annotate(
-        last_reply=Subquery(newest_reply.annotate(excerpt=Left("body", LAST_REPLY_EXCERPT)).values("excerpt")[:1]),
-        last_reply_at=Subquery(newest_reply.values("created_at")[:1]),
+        last_reply=newest_reply_excerpt(LAST_REPLY_EXCERPT),
+        last_reply_at=Subquery(_newest_replies().values("created_at")[:1]),
     )
     return CustomerPage(list(rows[(page - 1) * size : page * size]), page, pages, total)
 

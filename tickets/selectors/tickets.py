@@ -25,6 +25,7 @@ from tickets.models import (
 )
 from tickets.postgres import counters_kept, nearest_titles
 from tickets.rules.tags import tag_name
+from tickets.rules.tickets import page_within
 from tickets.rules.tracking import TOKEN_PATTERN, token_hash
 from tickets.selectors.portal import customer_tickets
 
@@ -71,8 +72,7 @@ def ticket_thread_page(ticket: Ticket, *, public: bool, page: int = 1) -> Thread
     size = settings.THREAD_PAGE_SIZE
     messages = ticket.messages.filter(kind__in=PUBLIC_KINDS) if public else ticket.messages.all()
     total = messages.count()
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
+    page, pages = page_within(total, size, page)
     newest_first = (
         messages.select_related("author", "email").prefetch_related("attachments").order_by("-created_at", "-id")
     )
