@@ -1,7 +1,8 @@
 """The IMAP door (imap-tools): fetch the mailbox's unseen messages, hand each one's raw bytes to the mail service,
 and mark it seen only once the service has committed it. A crash in between leaves it unseen: the next poll hands
 it over again and the service finds it already stored (exactly once, by its key). One poller at a time per
-mailbox: a PostgreSQL advisory lock on a connection of its own, released when the poll ends or the process dies.
+mailbox: a PostgreSQL advisory lock held for the poll (tickets.postgres.held_lock: pooler-safe, released when the
+poll ends or the process dies).
 """
 
 import hashlib
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections
 from imap_tools import MailBox, MailBoxUnencrypted, MailMessageFlags
 
 from tickets import services
 from tickets.models import Transport
+from tickets.postgres import held_lock
 
 logger = logging.getLogger(__name__)
 
@@ -110,18 +112,8 @@ def _raw(mailbox, uid: str) -> bytes | None:
 
 @contextmanager
 def only_poller(box: Mailbox) -> Iterator[bool]:
-    """True while this process is the mailbox's one poller: a session advisory lock on a connection of its own
-    (the ORM's may commit in between), released when the block ends or the process dies. False: another has it."""
-    if connections["default"].vendor != "postgresql":
-        yield True  # SQLite (make run): one process
-        return
+    """True while this process is the mailbox's one poller (an advisory lock held for the poll, on a connection of
+    its own: ``tickets.postgres.held_lock``), False at once when another process polls it."""
     digest = hashlib.sha256(f"{box.host}:{box.port}:{box.user}:{box.folder}".encode()).digest()
-    connection = connections.create_connection("default")
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, int.from_bytes(digest[:4], "big", signed=True)]
-            )
-            yield bool(cursor.fetchone()[0])
-    finally:
-        connection.close()  # ends the session, and with it the lock
+    with held_lock(LOCK_CLASS, [int.from_bytes(digest[:4], "big", signed=True)]) as key:
+        yield key is not None

@@ -7,22 +7,29 @@ which need PostgreSQL, check it themselves and say so):
 - estimated_rows: the planner's row estimate of a table, or None (count it);
 - csv_rows: COPY ... TO STDOUT streams a query as CSV, or a server-side cursor through the csv module;
 - copy_rows: COPY ... FROM STDIN for bulk loads (PostgreSQL only: callers load through the ORM elsewhere);
-- nearest_titles: near twins by MinHash band keys (a GIN index), or the newest tickets compared in Python.
+- nearest_titles: near twins by MinHash band keys (a GIN index), or the newest tickets compared in Python;
+- held_lock: one process at a time across every host, by advisory locks that a connection pooler cannot break;
+- apply_planner_settings: the planner's settings kept on the role, where every connection finds them.
 """
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Aggregate, DurationField, Func, QuerySet, TextField
 
 from tickets.models import Ticket
 from tickets.titles import similarity, sketch_keys, trigrams
 
 CSV_CHUNK_ROWS = 2000
+
+logger = logging.getLogger(__name__)
 
 
 def is_postgresql(alias: str = "default") -> bool:
@@ -139,7 +146,7 @@ def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, 
         # rather read the table until it has enough, splitting every row's keys on the way (over 100 ms at 1M
         # tickets): the index is the only way in for this one query, then the setting is put back.
         query = tickets.alias(keys=_SketchKeys()).filter(keys__overlap=keys).order_by()[:SKETCH_CANDIDATES]
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=query.db), connections[query.db].cursor() as cursor:
             cursor.execute("SELECT current_setting('enable_seqscan')")
             (before,) = cursor.fetchone()
             cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
@@ -153,3 +160,58 @@ def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, 
         if ticket.title not in scores:
             scores[ticket.title] = similarity(wanted, trigrams(ticket.title))
     return sorted(((ticket, scores[ticket.title]) for ticket in candidates), key=lambda pair: -pair[1])
+
+
+@contextmanager
+def held_lock(lock_class: int, keys: Sequence[int], *, wait: bool = False) -> Iterator[int | None]:
+    """Holds the first free advisory lock (``lock_class``, key) of ``keys`` for the block and yields its key; None at
+    once when every one is taken (``wait``: waits for the first key instead).
+
+    The lock is transaction-scoped, in a transaction left open on a connection of its own: a pooler in transaction
+    mode (PgBouncer) keeps a transaction on one server connection, where a session lock would stay behind on a
+    server connection the next client gets. The ORM's own connection stays free to commit in between; the lock ends
+    with the block, or with the process (its connection closes, the transaction rolls back). Elsewhere (SQLite,
+    `make run`: one process) the first key is yielded at once."""
+    if not is_postgresql():
+        yield keys[0]
+        return
+    own = connections.create_connection("default")
+    try:
+        own.set_autocommit(False)
+        with own.cursor() as cursor:
+            if wait:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [lock_class, keys[0]])
+                row = (keys[0],)
+            else:
+                cursor.execute(
+                    "SELECT key FROM unnest(%s::int[]) WITH ORDINALITY AS k (key, n) "
+                    "WHERE pg_try_advisory_xact_lock(%s, key) ORDER BY n LIMIT 1",
+                    [list(keys), lock_class],
+                )
+                row = cursor.fetchone()
+        yield row[0] if row else None
+    finally:
+        own.close()  # the transaction ends, and the lock with it
+
+
+def apply_planner_settings(using: str = "default") -> None:
+    """Keep ``settings.RANDOM_PAGE_COST`` as this role's default in this database (empty: the server's own), so that
+    every new connection starts with it: through a pooler too, which refuses settings sent at connection time.
+    Run after each ``migrate``; a role not allowed to (it must own itself) keeps the server's setting, with a
+    warning."""
+    if not is_postgresql(using):
+        return
+    value = settings.RANDOM_PAGE_COST
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT quote_ident(current_database())")
+        (database,) = cursor.fetchone()
+        try:
+            if value:
+                cursor.execute(f"ALTER ROLE CURRENT_USER IN DATABASE {database} SET random_page_cost = %s", [value])
+                # This connection too (migrate's later work, a test database's tests): the same value as the role's,
+                # so a pooled server connection that keeps it is no different from a fresh one.
+                cursor.execute("SELECT set_config('random_page_cost', %s, false)", [value])
+            else:
+                cursor.execute(f"ALTER ROLE CURRENT_USER IN DATABASE {database} RESET random_page_cost")
+        except DatabaseError as error:
+            logger.warning("random_page_cost not kept on the role: %s", error)

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "project.middleware.ApiBodySizeLimitMiddleware",
+    # With read replicas only: which database the request reads (project/replicas.py).
+    "project.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Activates the language for each request: without an active one, each of a page's hundreds of
     # translated strings first failed a lookup (an exception each; ~10 % of the admin changelist's time).
@@ -117,25 +119,49 @@ DATABASES = {
     # SQLite is only the zero-setup default of `make run`; every other environment sets DATABASE_URL.
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL's planner prices a random page read at 4x a sequential one (random_page_cost), as on a spinning disk.
-# On SSDs, or with the tables in memory, the usual setting is 1.1; at 4 the planner preferred building a
-# 400,000-entry trigram bitmap (60 ms) to walking the status/priority index (9 ms) for a common word with label
-# filters, depending on the statistics' sample. Empty leaves the server's setting.
-RANDOM_PAGE_COST = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
+# Behind a pooler in transaction mode (PgBouncer), a server connection serves another client between two
+# transactions: Django's iterators must not keep a cursor open across them (the CSV export streams with COPY, one
+# statement, either way). docs/deploy.md.
+DATABASE_POOLED = env.bool("DATABASE_POOLED", default=False)
 
 
-def with_planner_settings(database: dict) -> dict:
-    """``database`` with RANDOM_PAGE_COST set on each of its connections (PostgreSQL only)."""
-    if RANDOM_PAGE_COST and database["ENGINE"] == "django.db.backends.postgresql":
-        options = database.setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c random_page_cost={float(RANDOM_PAGE_COST)}".strip()
+def database_settings(database: dict) -> dict:
+    """The connection settings every database alias of this deployment shares."""
+    database["ATOMIC_REQUESTS"] = False
+    database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    database["CONN_HEALTH_CHECKS"] = True
+    database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLED
     return database
 
 
-with_planner_settings(DATABASES["default"])
+database_settings(DATABASES["default"])
+# Read replicas (streaming standbys of the primary), zero or more: reads that tolerate a few seconds of lag go to
+# one (project/replicas.py names them); a replica that is down or lags more than DATABASE_REPLICA_MAX_LAG_S is
+# skipped until it recovers, each process checking at most every DATABASE_REPLICA_CHECK_S seconds; a client that
+# wrote reads the primary for DATABASE_READ_YOUR_WRITES_S seconds.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+DATABASE_REPLICA_MAX_LAG_S = env.float("DATABASE_REPLICA_MAX_LAG_S", default=5.0)
+DATABASE_REPLICA_CHECK_S = env.float("DATABASE_REPLICA_CHECK_S", default=2.0)
+DATABASE_REPLICA_CONNECT_TIMEOUT_S = env.int("DATABASE_REPLICA_CONNECT_TIMEOUT_S", default=2)
+DATABASE_READ_YOUR_WRITES_S = env.int("DATABASE_READ_YOUR_WRITES_S", default=10)
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = database_settings(environ.Env.db_url_config(url))
+    replica.setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_REPLICA_CONNECT_TIMEOUT_S
+    replica["TEST"] = {"MIRROR": "default"}  # a test run reads its one test database through every alias
+    DATABASES[f"replica{number}"] = replica
+DATABASE_ROUTERS = ["project.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+# PostgreSQL's planner prices a random page read at 4x a sequential one (random_page_cost), as on a spinning disk.
+# On SSDs, or with the tables in memory, the usual setting is 1.1; at 4 the planner preferred building a
+# 400,000-entry trigram bitmap (60 ms) to walking the status/priority index (9 ms) for a common word with label
+# filters, depending on the statistics' sample. Empty leaves the server's setting. `migrate` keeps it as the app
+# role's setting in the database (tickets.postgres.apply_planner_settings), where every connection finds it: a
+# pooler refuses settings sent when connecting, and replicas replay the role's settings.
+RANDOM_PAGE_COST = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
+if RANDOM_PAGE_COST:
+    try:
+        RANDOM_PAGE_COST = str(float(RANDOM_PAGE_COST))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_RANDOM_PAGE_COST must be a number, not {RANDOM_PAGE_COST!r}") from error
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cootrack")}

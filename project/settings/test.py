@@ -4,13 +4,13 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env, with_planner_settings
+from .base import database_settings, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 
 DATABASES = {
-    "default": with_planner_settings(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cootrack"))
+    "default": database_settings(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cootrack"))
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_cootrack")}
@@ -35,3 +35,6 @@ STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_FILES_DIR}},
 }
+
+# Replicas are tested against a real standby of a throwaway primary (project/tests/test_replicas.py).
+DATABASE_ROUTERS = []

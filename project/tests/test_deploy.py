@@ -37,25 +37,41 @@ def test_production_refuses_to_start_without_a_secret_key_debug_or_not(debug):
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+SHOW_PAGE_COST = "from django.db import connection; c = connection.cursor(); c.execute('SHOW random_page_cost'); "
+SHOW_PAGE_COST += "print(c.fetchone()[0])"
+
+
 @pytest.mark.django_db
 def test_connections_price_random_reads_as_on_ssd():
     """DATABASE_RANDOM_PAGE_COST (1.1) reaches every connection: the planner walks an index rather than build a
-    huge trigram bitmap for a common word (project/settings/base.py)."""
+    huge trigram bitmap for a common word (project/settings/base.py). It is the role's setting in the database,
+    not a connection option (a pooler refuses those): a process started with nothing but the URL finds it."""
     from django.db import connection  # noqa: PLC0415
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+        cursor.execute(
+            "SELECT setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
+            "WHERE d.datname = current_database() AND s.setrole = (SELECT oid FROM pg_roles WHERE rolname = user)"
+        )
+        assert cursor.fetchone()[0] == ["random_page_cost=1.1"]
+    result = manage("shell", "-c", SHOW_PAGE_COST, env=production_env(DATABASE_RANDOM_PAGE_COST="2.5"))
+    assert result.stdout.strip().splitlines()[-1] == "1.1"  # a setting changes with the next migrate, not before
 
 
-@pytest.mark.django_db
-def test_an_empty_random_page_cost_keeps_the_servers():
-    env = production_env(DATABASE_RANDOM_PAGE_COST="")
-    script = "from django.db import connection; c = connection.cursor(); c.execute('SHOW random_page_cost'); "
-    script += "print(c.fetchone()[0])"
-    result = manage("shell", "-c", script, env=env)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "4"
+@pytest.mark.django_db(transaction=True)
+def test_migrate_keeps_the_setting_and_an_empty_one_gives_back_the_servers():
+    try:
+        for value, expected in (("", "4"), ("2.5", "2.5")):
+            env = production_env(DATABASE_RANDOM_PAGE_COST=value)
+            assert manage("migrate", "--no-input", "-v", "0", env=env).returncode == 0
+            result = manage("shell", "-c", SHOW_PAGE_COST, env=production_env())
+            assert result.returncode == 0, result.stderr
+            assert result.stdout.strip().splitlines()[-1] == expected
+        assert "must be a number" in manage("check", env=production_env(DATABASE_RANDOM_PAGE_COST="fast")).stderr
+    finally:
+        assert manage("migrate", "--no-input", "-v", "0", env=production_env()).returncode == 0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,18 +1,18 @@
 """A bound on LLM calls in flight, so slow LLM answers can never hold every web worker.
 
-Per process, a semaphore; across every process and replica, PostgreSQL session advisory locks (one per slot,
-released by PostgreSQL itself if the process dies). A caller that finds no free slot does not wait: the local
-model answers at once.
+Per process, a semaphore; across every process and host, PostgreSQL advisory locks, one per slot, held in a
+transaction of their own for the call (``tickets.postgres.held_lock``: safe behind a pooler, released by PostgreSQL
+itself if the process dies). A caller that finds no free slot does not wait: the local model answers at once.
 """
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
-from tickets.postgres import is_postgresql
+from tickets.postgres import held_lock
 
 ADVISORY_LOCK_CLASS = 0x4C4C4D  # "LLM": this module's namespace among advisory locks
 
@@ -38,40 +38,13 @@ def llm_slot() -> Iterator[bool]:
         yield False
         return
     try:
-        slot = _take_shared_slot()
-        if slot == 0:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            _release_shared_slot(slot)
+        with ExitStack() as held:
+            try:
+                slot = held.enter_context(
+                    held_lock(ADVISORY_LOCK_CLASS, range(1, settings.CLASSIFIER_MAX_LLM_CALLS + 1))
+                )
+            except DatabaseError:
+                slot = None  # no database, no LLM call either: the local model answers
+            yield slot is not None
     finally:
         semaphore.release()
-
-
-def _take_shared_slot() -> int:
-    """The number of the shared slot taken (1..N), -1 where there is no shared bound, 0 when all are taken."""
-    if not is_postgresql():
-        return -1  # SQLite (`make run`): one process, the per-process bound is the bound
-    total = settings.CLASSIFIER_MAX_LLM_CALLS
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT slot FROM generate_series(1, %s) AS slot WHERE pg_try_advisory_lock(%s, slot) LIMIT 1",
-                [total, ADVISORY_LOCK_CLASS],
-            )
-            row = cursor.fetchone()
-    except DatabaseError:
-        return 0  # no database, no LLM call either: the local model answers
-    return row[0] if row else 0
-
-
-def _release_shared_slot(slot: int) -> None:
-    if slot < 0:
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_CLASS, slot])
-    except DatabaseError:
-        pass  # the connection is gone, and with it the lock

@@ -1,10 +1,13 @@
-"""`migrate`, one process at a time: web replicas starting together take turns (PostgreSQL advisory lock)."""
+"""`migrate`, one process at a time: web replicas starting together take turns (a PostgreSQL advisory lock held in
+a transaction of its own, so it also holds through a pooler: tickets.postgres.held_lock)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection
 
-LOCK_KEY = 0x436F6F74  # "Coot"
+from tickets.postgres import held_lock
+
+LOCK_CLASS = 0x436F6F74  # "Coot"
+MIGRATE_KEY = 1
 
 
 class Command(BaseCommand):
@@ -14,12 +17,5 @@ class Command(BaseCommand):
         parser.add_argument("--no-input", action="store_true", dest="no_input")
 
     def handle(self, *args, no_input=False, **options):
-        if connection.vendor != "postgresql":
+        with held_lock(LOCK_CLASS, [MIGRATE_KEY], wait=True):
             call_command("migrate", interactive=not no_input)
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-            try:
-                call_command("migrate", interactive=not no_input)
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
