@@ -2,57 +2,33 @@
 and the server recovers by itself. Runs against a private PostgreSQL cluster that the test starts and stops."""
 
 import json
-import os
-import shutil
 import subprocess
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
 
+from project.tests.clusters import Cluster
 from project.tests.gunicorn_server import ROOT, free_port, production_env, request, wait_until_ready
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def as_postgres(*args, **kwargs):
-    """PostgreSQL refuses to run as root: its tools run as the postgres user."""
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    return subprocess.run([*prefix, *args], check=True, capture_output=True, text=True, timeout=60, **kwargs)  # noqa: S603
 
 
 @pytest.fixture
 def private_postgres():
-    if not (PG_BIN / "initdb").exists():
-        raise pytest.UsageError(f"{PG_BIN}/initdb is missing: this test needs PostgreSQL 15's server binaries")
-    data = Path(tempfile.mkdtemp(prefix="cootrack-pg-"))
-    shutil.chown(data, "postgres", "postgres") if os.geteuid() == 0 else None
-    port = free_port()
-    as_postgres(str(PG_BIN / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres", "--no-sync")
-    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
-
-    def pg_ctl(*args):
-        return as_postgres(
-            str(PG_BIN / "pg_ctl"), "-D", str(data / "db"), "-o", options, "-l", str(data / "log"), *args
-        )
-
-    pg_ctl("-w", "start")
-    with psycopg.connect(f"postgres://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
+    cluster = Cluster.create()
+    cluster.start()
+    with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
         conn.execute("CREATE DATABASE cootrack")
     try:
-        yield port, pg_ctl
+        yield cluster
     finally:
-        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(data / "db"), "-m",  # noqa: S603, S607
-                        "immediate", "stop"], capture_output=True, timeout=60)  # fmt: skip
-        shutil.rmtree(data, ignore_errors=True)
+        cluster.remove()
 
 
 def test_database_restart_during_ticket_creation(private_postgres):
-    port, pg_ctl = private_postgres
-    db_url = f"postgres://postgres@127.0.0.1:{port}/cootrack"
+    cluster = private_postgres
+    db_url = cluster.url()
     web_port = free_port()
     env = production_env(
         db_url, API_THROTTLE_CREATE="100000/min", HOST="127.0.0.1", PORT=str(web_port), WEB_CONCURRENCY="3"
@@ -83,10 +59,10 @@ def test_database_restart_during_ticket_creation(private_postgres):
                 t.start()
             time.sleep(2)
             before_outage = len(acknowledged)
-            pg_ctl("-m", "fast", "-w", "stop")
+            cluster.stop()
             time.sleep(2)
             during = list(statuses)
-            pg_ctl("-w", "start")
+            cluster.start()
             time.sleep(3)
             stop.set()
             for t in threads:
