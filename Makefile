@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format lock install frontend frontend-test clean
+.PHONY: run test test-pooled lint format lock install frontend frontend-test clean
 
 $(BIN)/.installed: requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -53,6 +53,19 @@ format: install
 
 test: install lint frontend frontend-test
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-pooled
+
+# The suite's pooled part, through PgBouncer in transaction mode (project/tests/clusters.py): the API, the LLM's
+# shared slots, email in (the poller's lock), the worker's jobs, routing's locks, the conversation, the admin and
+# its streaming export, the deploy checks. Left out: the test that changes the planner's setting, which a pooler's
+# open server connections keep until they reconnect (docs/deploy.md says so).
+POOLED_TESTS := tickets/tests/test_api_tickets.py tickets/tests/test_classifier_llm.py tickets/tests/test_email_in.py \
+	tickets/tests/test_background_jobs.py tickets/tests/test_teams.py tickets/tests/test_conversation.py \
+	tickets/tests/test_admin.py project/tests/test_deploy.py \
+	--deselect project/tests/test_deploy.py::test_migrate_keeps_the_setting_and_an_empty_one_gives_back_the_servers
+test-pooled: install
+	TEST_DATABASE_NAME=$${TEST_DATABASE_NAME:-test_cootrack}_pooled $(PY) -m project.tests.clusters pgbouncer -- \
+		$(BIN)/pytest --reuse-db --create-db $(POOLED_TESTS)
 
 # Re-pin every dependency after editing pyproject.toml (needs `uv`).
 lock:
