@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# Cootrack: one image for web and worker, plus a small nginx image for the React app (target "frontend").
+# Cootrack: one image for web and worker, plus a small nginx image for the React app (target "frontend") and
+# Debian's PgBouncer for the optional pooler service (target "pooler").
 
 # --- 1. the React app -----------------------------------------------------------------------------
 FROM node:20.19-bookworm-slim AS frontend-build
@@ -53,3 +54,13 @@ COPY --from=frontend-build /build/dist/ /usr/share/nginx/html/static/app/
 COPY --from=frontend-build /build/dist/index.html /usr/share/nginx/html/index.html
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --retries=3 CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3000/"]
+
+# --- 5. PgBouncer in transaction mode, for the optional pooler service (docker compose --profile pooler) ---------
+FROM debian:bookworm-slim AS pooler
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends pgbouncer=1.18.0-1+deb12u1 \
+    && rm -rf /var/lib/apt/lists/*
+COPY --chmod=755 deploy/pgbouncer/start /usr/local/bin/start-pooler
+USER 65534:65534
+EXPOSE 6432
+CMD ["start-pooler"]

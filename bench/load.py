@@ -6,6 +6,7 @@ successful status change left exactly one history row. Figures go to docs/reliab
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -26,6 +27,9 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from project.tests.clusters import pgbouncer, through  # noqa: E402  (PgBouncer from Debian's package)
+
 ACTIONS = [("create", 30), ("list", 20), ("search", 15), ("stats", 15), ("patch", 20)]
 STATUSES = ["open", "in_progress", "resolved", "closed"]
 
@@ -38,6 +42,10 @@ def main():
     parser.add_argument("--max-requests-per-user", type=int, default=5000)
     parser.add_argument("--dsn", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--out", default=str(bench.ROOT / "docs" / "reliability.md"))
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: bin/start-web's)")
+    parser.add_argument("--pooler", action="store_true", help="through PgBouncer in transaction mode")
+    parser.add_argument("--pool-size", type=int, default=20, help="PgBouncer's server connections per database")
+    parser.add_argument("--replica-url", help="a streaming replica of the database (DATABASE_REPLICA_URLS)")
     args = parser.parse_args()
 
     database = f"cootrack_bench_{args.size}"
@@ -47,24 +55,58 @@ def main():
     token = bench.prepare_users(env)
     marker = f"{bench.CREATED_PREFIX} load {uuid.uuid4().hex[:8]}"
 
+    with contextlib.ExitStack() as stack:
+        server_env = {**env, "HOST": "127.0.0.1", "DJANGO_MIGRATE_ON_START": "0"}
+        if args.workers:
+            server_env["WEB_CONCURRENCY"] = str(args.workers)
+        if args.pooler:
+            pooler_port = stack.enter_context(pgbouncer(5432, pool_size=args.pool_size))
+            server_env.update(DATABASE_URL=through(url, pooler_port), DATABASE_POOLED="1")
+        if args.replica_url:
+            server_env["DATABASE_REPLICA_URLS"] = args.replica_url
+        results = serve_and_load(args, server_env, token, marker, database)
+    report(args, url, marker, results)
+
+
+def serve_and_load(args, server_env, token, marker, database):
     port = bench.free_port()
     log = open(bench.ROOT / "bench" / "gunicorn.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(  # noqa: S603
-        [str(bench.ROOT / "bin" / "start-web")],
-        cwd=bench.ROOT,
-        env={**env, "HOST": "127.0.0.1", "PORT": str(port), "DJANGO_MIGRATE_ON_START": "0"},
-        stdout=log,
+        [str(bench.ROOT / "bin" / "start-web")], cwd=bench.ROOT, env={**server_env, "PORT": str(port)}, stdout=log,
         stderr=log,
-    )
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    connections = ConnectionSampler(args.dsn, database)
     try:
         bench.wait_ready(base, server)
+        connections.start()
         results = run_load(base, token, marker, args.users, args.seconds, args.max_requests_per_user)
     finally:
+        connections.stop()
         server.terminate()
         server.wait(timeout=60)
         log.close()
-    report(args, url, marker, results)
+    results["server_connections"] = connections.peak
+    return results
+
+
+class ConnectionSampler(threading.Thread):
+    """The most connections PostgreSQL held to the database at once during the run (one sample a second)."""
+
+    def __init__(self, dsn: str, database: str):
+        super().__init__(daemon=True)
+        self.url, self.database, self.peak, self.done = f"{dsn}/postgres", database, 0, threading.Event()
+
+    def run(self):
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.done.wait(1.0):
+                row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.database])
+                self.peak = max(self.peak, row.fetchone()[0])
+
+    def stop(self):
+        self.done.set()
+        if self.is_alive():
+            self.join(timeout=10)
 
 
 def run_load(base, token, marker, users, seconds, max_requests):
@@ -163,11 +205,18 @@ def report(args, url, marker, r):
     total = sum(r["counts"].values())
     failures = sum(r["errors"].values())
     when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    topology = " through PgBouncer" if args.pooler else ""
+    topology += " with a read replica" if args.replica_url else ""
+    flags = f" --workers {args.workers}" if args.workers else ""
+    flags += f" --pooler --pool-size {args.pool_size}" if args.pooler else ""
+    flags += " --replica-url URL" if args.replica_url else ""
     lines = [
-        f"## Load: {args.users} concurrent users for {args.seconds} s ({when} UTC)",
+        f"## Load: {args.users} concurrent users for {args.seconds} s at {args.size:,} tickets{topology} ({when} UTC)",
         "",
-        f"`bench/load --size {args.size} --users {args.users} --seconds {args.seconds}`: gunicorn via `bin/start-web`, "
-        f"PostgreSQL with {args.size:,} seeded tickets, loopback. Mixed traffic: "
+        f"`bench/load --size {args.size} --users {args.users} --seconds {args.seconds}{flags}`: gunicorn via "
+        f"`bin/start-web` ({args.workers or 'default'} workers), PostgreSQL with {args.size:,} seeded tickets, "
+        "loopback; "
+        f"at most {r['server_connections']} PostgreSQL connections to the database at once. Mixed traffic: "
         + ", ".join(f"{name} {weight}%" for name, weight in ACTIONS)
         + ".",
         "",
@@ -189,8 +238,8 @@ def report(args, url, marker, r):
     section = "\n".join(lines) + "\n"
     out = Path(args.out)
     text = out.read_text() if out.exists() else "# Reliability\n"
-    marker_line = "## Load:"
-    text = re.sub(rf"{re.escape(marker_line)}.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n" + section
+    same = f"## Load: {args.users} concurrent users for {args.seconds} s at {args.size:,} tickets{topology} ("
+    text = re.sub(rf"{re.escape(same)}.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n" + section
     out.write_text(text)
     print(section)
     if sum(r["errors"].values()) or stored != len(r["created"]) or history_mismatch:
