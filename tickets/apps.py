@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _keep_planner_settings(sender, using, **kwargs):
@@ -13,4 +13,9 @@ class TicketsConfig(AppConfig):
     name = "tickets"
 
     def ready(self):
+        from tickets.selectors.sla import SETTINGS_MODELS, forget_settings  # noqa: PLC0415
+
         post_migrate.connect(_keep_planner_settings, sender=self, dispatch_uid="tickets.planner_settings")
+        for model in SETTINGS_MODELS:
+            post_save.connect(forget_settings, sender=model, dispatch_uid=f"tickets.forget_settings.{model.__name__}")
+            post_delete.connect(forget_settings, sender=model, dispatch_uid=f"tickets.forget_settings.{model.__name__}")

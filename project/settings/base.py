@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Messages (the admin's "saved" notices) live in the session, read only when a page shows them: the default
+    # cookie-then-session storage built a cookie signer for every request, the API's included.
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "project.middleware.ContentSecurityPolicyMiddleware",
@@ -97,6 +99,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"
 
@@ -298,6 +301,9 @@ TASKS = {
 
 # Server-Timing header (CPU and SQL time per response) for the benchmark; off in production.
 SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
+# The help desk's settings read for every new ticket (SLA policies, calendars, routing rules, teams) are kept by
+# each process this many seconds; the process that saves a change sees it at once (tickets/selectors/sla.py).
+SETTINGS_CACHE_S = env.float("SETTINGS_CACHE_S", default=5.0)
 
 # The AI classifier. With no key the local model answers; see tickets/classifier/.
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")

@@ -1,10 +1,17 @@
-"""The SLA policies in force, with their calendars' working hours."""
+"""The SLA policies in force, with their calendars' working hours, and the routing rules: the help desk's settings,
+read for every new ticket, so each process keeps them for ``SETTINGS_CACHE_S`` seconds (``remembered``).
+
+A change made by this process (the admin's save) is seen at once: saving or deleting any of these models forgets
+what was kept; other processes see it within ``SETTINGS_CACHE_S`` seconds."""
 
 import functools
 import logging
+import threading
+import time
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 from django.utils import timezone
 
 from tickets.models import BusinessCalendar, RoutingRule, SLAPolicy, Team
@@ -14,9 +21,42 @@ from tickets.rules.sla import Targets, targets_from
 logger = logging.getLogger(__name__)
 
 
+SETTINGS_MODELS = (BusinessCalendar, RoutingRule, SLAPolicy, Team)
+_kept: dict[tuple, tuple[float, object]] = {}
+_kept_lock = threading.Lock()
+
+
+def remembered(key: tuple, make):
+    """``make()``, kept in this process for ``settings.SETTINGS_CACHE_S`` seconds (0: read every time). The value
+    is shared by every caller: they read it, never change it."""
+    ttl = settings.SETTINGS_CACHE_S
+    if ttl <= 0:
+        return make()
+    now = time.monotonic()
+    with _kept_lock:
+        hit = _kept.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    value = make()
+    with _kept_lock:
+        _kept[key] = (now, value)
+    return value
+
+
+def forget_settings(**kwargs) -> None:
+    """A signal receiver: one of ``SETTINGS_MODELS`` was saved or deleted."""
+    with _kept_lock:
+        _kept.clear()
+
+
 def sla_targets(team_id: int | None = None) -> Targets:
     """{priority: Target}: the policies managers set (one small query), and the defaults for any priority without
-    one. A team with its own calendar (one more query) has every target counted in its working hours."""
+    one. A team with its own calendar (one more query) has every target counted in its working hours. Kept for
+    ``SETTINGS_CACHE_S`` seconds (see the module)."""
+    return remembered(("sla_targets", team_id), lambda: _sla_targets(team_id))
+
+
+def _sla_targets(team_id: int | None) -> Targets:
     policies = SLAPolicy.objects.select_related("calendar")
     targets = targets_from(
         {p.priority: (p.first_response_minutes, p.resolution_minutes, working_calendar(p.calendar)) for p in policies}
@@ -76,6 +116,9 @@ def public_holidays(country: str, subdivision: str, first_year: int, last_year: 
     return frozenset(days)
 
 
-def routing_rules() -> list:
-    """The active routing rules in order, with their teams (one small query per new ticket)."""
-    return list(RoutingRule.objects.filter(active=True).select_related("team").order_by("position", "pk"))
+def routing_rules() -> tuple:
+    """The active routing rules in order, with their teams (one small query, kept for ``SETTINGS_CACHE_S``)."""
+    return remembered(
+        ("routing_rules",),
+        lambda: tuple(RoutingRule.objects.filter(active=True).select_related("team").order_by("position", "pk")),
+    )

@@ -106,12 +106,12 @@ def ticket_create(
         chosen = team_choose(ticket) if assignee is None and status in OPEN_STATUSES else None
         if chosen is not None:
             ticket.assignee_id = chosen[0]
-        _store_new(ticket, actor)
+        created = _store_new(ticket, actor)
         if chosen is not None:
             routed.append(
                 TicketEvent(ticket=ticket, field=TicketEvent.Field.ASSIGNEE, old_value="", new_value=chosen[1])
             )
-        TicketEvent.objects.bulk_create(routed)
+        TicketEvent.objects.bulk_create([created, *routed])  # one insert, the creation first
         attachments_add(ticket=ticket, message=None, files=list(files))
         initial = {"status": status, "assignee": assignee}
         changes = {name: value for name, value in initial.items() if value and value != getattr(ticket, name)}
@@ -135,14 +135,15 @@ def _label_new(ticket: Ticket, *, classification: Classification | None, always:
         ticket_fill_labels(ticket)
 
 
-def _store_new(ticket: Ticket, actor: OptionalUser) -> None:
-    """Validate, start the SLA clock, save, and open the history with the creation. The team and the owner were
-    chosen here (a routing rule, the team's free member), not typed: their rows are not read again to validate
-    them (a query each); the database's foreign keys hold them all the same."""
+def _store_new(ticket: Ticket, actor: OptionalUser) -> TicketEvent:
+    """Validate, start the SLA clock and save; returns the history's first event, the creation, for the caller to
+    write with the others. The team and the owner were chosen here (a routing rule, the team's free member), not
+    typed: their rows are not read again to validate them (a query each); the database's foreign keys hold them
+    all the same."""
     _validate(ticket, exclude=["team", "assignee"])
     sla_refresh(ticket)
     ticket.save()
-    TicketEvent.objects.create(
+    return TicketEvent(
         ticket=ticket, actor=acting_user(actor), field=TicketEvent.Field.CREATED, new_value=ticket.status
     )
 

@@ -5,6 +5,7 @@ creations; tickets nobody could take wait and go out when someone comes back or 
 from datetime import date, datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -217,3 +218,26 @@ def test_the_dashboard_gives_each_teams_open_breached_and_first_reply(client, ma
     assert '"team_open">3<' in row and '"team_breached">2<' in row and "0.5 h" in row
     hr = page[page.index('data-team="HR"') :].split("</tr>")[0]
     assert '"team_open">0<' in hr and '"team_breached">0<' in hr
+
+
+@pytest.mark.django_db
+def test_each_process_keeps_the_rules_and_policies_a_few_seconds_but_sees_its_own_changes_at_once(
+    settings, billing, monkeypatch
+):
+    """Production keeps the settings read for every new ticket (SETTINGS_CACHE_S): a rule saved here routes the next
+    ticket at once; a change written by another process (raw SQL here) is seen once the seconds have passed."""
+    from tickets.selectors import sla as kept
+
+    settings.SETTINGS_CACHE_S = 5
+    clock = [1000.0]
+    monkeypatch.setattr(kept.time, "monotonic", lambda: clock[0])
+    kept.forget_settings()
+    assert services.ticket_create(title="Invoice missing", description="x").team == billing
+    it = Team.objects.create(name="IT")
+    RoutingRule.objects.create(position=0, name="Printers", team=it, title_word="printer")  # this process: at once
+    assert services.ticket_create(title="Printer jam", description="x").team == it
+    with connection.cursor() as cursor:  # another process moves the rule to billing
+        cursor.execute("UPDATE tickets_routingrule SET team_id = %s WHERE name = 'Printers'", [billing.pk])
+    assert services.ticket_create(title="Printer jam again", description="x").team == it
+    clock[0] += 5.1
+    assert services.ticket_create(title="Printer jam once more", description="x").team == billing
