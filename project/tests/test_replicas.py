@@ -227,3 +227,14 @@ def test_stopping_the_replica_mid_run_costs_no_request(topology):
     topology.replica.start()
     reader = Browser(topology.base, topology.token)
     assert poll(lambda: reader.call("/api/tickets/")[2] == "replica1", timeout=20)
+
+
+def test_every_view_the_replica_serves_still_exists():
+    """The router names views by their URL names: a rename must not quietly send their reads back to the primary."""
+    from django.urls import reverse
+
+    from project.replicas import REPLICA_POSTS, REPLICA_VIEWS
+
+    for name in REPLICA_VIEWS:
+        assert reverse(name, kwargs={"pk": 1} if name == "ticket-similar" else {}).startswith(("/api/", "/admin/"))
+    assert REPLICA_POSTS <= REPLICA_VIEWS
