@@ -304,6 +304,9 @@ SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
 # The help desk's settings read for every new ticket (SLA policies, calendars, routing rules, teams) are kept by
 # each process this many seconds; the process that saves a change sees it at once (tickets/selectors/sla.py).
 SETTINGS_CACHE_S = env.float("SETTINGS_CACHE_S", default=5.0)
+# The dashboard's figures over the window's tickets (new per day, backlog, medians, SLA) are kept this many seconds
+# per set of visible teams: at 10 million tickets they read ~400,000 rows (tickets/selectors/stats.py).
+DASHBOARD_CACHE_S = env.float("DASHBOARD_CACHE_S", default=60.0)
 
 # The AI classifier. With no key the local model answers; see tickets/classifier/.
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")

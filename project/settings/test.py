@@ -38,6 +38,7 @@ STORAGES = {  # noqa: F405
 
 # A test's rolled-back settings rows must not outlive it in a process cache (one test turns the cache on).
 SETTINGS_CACHE_S = 0
+DASHBOARD_CACHE_S = 0
 
 # Replicas are tested against a real standby of a throwaway primary (project/tests/test_replicas.py).
 DATABASE_ROUTERS = []

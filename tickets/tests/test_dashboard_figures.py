@@ -83,3 +83,26 @@ def test_ai_agreement_per_category():
     agreement = selectors.ai_agreement_by_category()
     assert agreement["billing"] == {"total": 2, "kept": 1, "rate": 0.5}
     assert agreement["general"] == {"total": 0, "kept": 0, "rate": None}
+
+
+def test_window_figures_are_kept_a_minute_per_visible_teams_and_the_counters_stay_live(settings, manager):
+    """Production keeps the figures over the window's tickets DASHBOARD_CACHE_S seconds (they read ~400,000 rows
+    at 10M); totals come from the counters every time, and the page says when the windows were read."""
+    from django.core.cache import cache
+
+    from tickets.models import Team
+
+    settings.DASHBOARD_CACHE_S = 60
+    cache.clear()
+    private = Team.objects.create(name="Security", private=True)
+    TicketFactory.create_batch(2, status="open")
+    first = selectors.ticket_dashboard(manager)
+    TicketFactory(status="open", team=private)
+    again = selectors.ticket_dashboard(manager)
+    assert again["total_tickets"] == first["total_tickets"] + 1  # live
+    assert again["per_day"] == first["per_day"] and again["windows_at"] == first["windows_at"]  # kept
+    assert again["backlog_by_age"] == first["backlog_by_age"]
+    outsider = selectors.ticket_dashboard(None)  # another set of visible teams: its own figures, never the manager's
+    assert outsider["windows_at"] > first["windows_at"] and outsider["per_day"][-1][1] == 2
+    cache.clear()
+    assert selectors.ticket_dashboard(manager)["per_day"][-1][1] == 3
