@@ -21,6 +21,7 @@ import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -60,7 +61,7 @@ def main():
         if args.workers:
             server_env["WEB_CONCURRENCY"] = str(args.workers)
         if args.pooler:
-            pooler_port = stack.enter_context(pgbouncer(5432, pool_size=args.pool_size))
+            pooler_port = stack.enter_context(pgbouncer(urlsplit(args.dsn).port or 5432, pool_size=args.pool_size))
             server_env.update(DATABASE_URL=through(url, pooler_port), DATABASE_POOLED="1")
         if args.replica_url:
             server_env["DATABASE_REPLICA_URLS"] = args.replica_url
