@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from project.tests.clusters import pgbouncer, through  # noqa: E402  (PgBouncer from Debian's package)
+from project.tests.clusters import Cluster, pgbouncer, through  # noqa: E402  (PgBouncer from Debian's package)
 
 ACTIONS = [("create", 30), ("list", 20), ("search", 15), ("stats", 15), ("patch", 20)]
 STATUSES = ["open", "in_progress", "resolved", "closed"]
@@ -47,16 +47,31 @@ def main():
     parser.add_argument("--pooler", action="store_true", help="through PgBouncer in transaction mode")
     parser.add_argument("--pool-size", type=int, default=20, help="PgBouncer's server connections per database")
     parser.add_argument("--replica-url", help="a streaming replica of the database (DATABASE_REPLICA_URLS)")
+    parser.add_argument(
+        "--private-replica",
+        action="store_true",
+        help="seed a private PostgreSQL of this run's own, stream it to a replica (project/tests/clusters.py), "
+        "and load both; removed afterwards",
+    )
     args = parser.parse_args()
 
-    database = f"cootrack_bench_{args.size}"
-    url = f"{args.dsn}/{database}"
-    env = bench.bench_env(url)
-    bench.prepare_database(args.dsn, database, args.size, env)
-    token = bench.prepare_users(env)
-    marker = f"{bench.CREATED_PREFIX} load {uuid.uuid4().hex[:8]}"
-
     with contextlib.ExitStack() as stack:
+        if args.private_replica:
+            primary = Cluster.create()
+            stack.callback(primary.remove)
+            primary.start()
+            args.dsn = f"postgres://postgres@127.0.0.1:{primary.port}"
+        database = f"cootrack_bench_{args.size}"
+        url = f"{args.dsn}/{database}"
+        env = bench.bench_env(url)
+        bench.prepare_database(args.dsn, database, args.size, env)
+        token = bench.prepare_users(env)
+        marker = f"{bench.CREATED_PREFIX} load {uuid.uuid4().hex[:8]}"
+        if args.private_replica:
+            replica = primary.replica()
+            stack.callback(replica.remove)
+            replica.start()
+            args.replica_url = replica.url(database)
         server_env = {**env, "HOST": "127.0.0.1", "DJANGO_MIGRATE_ON_START": "0"}
         if args.workers:
             server_env["WEB_CONCURRENCY"] = str(args.workers)
@@ -66,7 +81,7 @@ def main():
         if args.replica_url:
             server_env["DATABASE_REPLICA_URLS"] = args.replica_url
         results = serve_and_load(args, server_env, token, marker, database)
-    report(args, url, marker, results)
+        report(args, url, marker, results)
 
 
 def serve_and_load(args, server_env, token, marker, database):
@@ -113,7 +128,7 @@ class ConnectionSampler(threading.Thread):
 def run_load(base, token, marker, users, seconds, max_requests):
     auth = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
     lock = threading.Lock()
-    latencies, counts, errors = defaultdict(list), Counter(), Counter()
+    latencies, counts, errors, read_from = defaultdict(list), Counter(), Counter(), Counter()
     created, patched = [], Counter()  # ticket id -> successful status changes
     deadline = time.monotonic() + seconds
     names, weights = zip(*ACTIONS, strict=True)
@@ -125,6 +140,9 @@ def run_load(base, token, marker, users, seconds, max_requests):
             req.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310
+                if method == "GET":
+                    with lock:
+                        read_from[response.headers.get("X-Read-From", "default")] += 1
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as err:
             return err.code, None
@@ -189,6 +207,7 @@ def run_load(base, token, marker, users, seconds, max_requests):
         "errors": errors,
         "created": created,
         "patched": patched,
+        "read_from": read_from,
     }
 
 
@@ -210,7 +229,7 @@ def report(args, url, marker, r):
     topology += " with a read replica" if args.replica_url else ""
     flags = f" --workers {args.workers}" if args.workers else ""
     flags += f" --pooler --pool-size {args.pool_size}" if args.pooler else ""
-    flags += " --replica-url URL" if args.replica_url else ""
+    flags += " --private-replica" if args.private_replica else " --replica-url URL" if args.replica_url else ""
     lines = [
         f"## Load: {args.users} concurrent users for {args.seconds} s at {args.size:,} tickets{topology} ({when} UTC)",
         "",
@@ -227,6 +246,8 @@ def report(args, url, marker, r):
         f"lost: {len(r['created']) - stored if stored <= len(r['created']) else 0}",
         f"- status changes acknowledged: {sum(r['patched'].values()):,}; tickets whose history does not match: "
         f"{history_mismatch}",
+        "- reads (list, search, stats) answered by: "
+        + ", ".join(f"{'the primary' if k == 'default' else k} {n:,}" for k, n in sorted(r["read_from"].items())),
         "",
         "| action | requests | median ms | p95 ms |",
         "| --- | ---: | ---: | ---: |",

@@ -6,14 +6,16 @@ and the router sends the ORM's reads there. Everything else (writes, a ticket's 
 the worker's tasks) reads the primary.
 
 - Read-your-writes: a request that may write (any method but GET/HEAD/OPTIONS) reads the primary, and so does the
-  same browser for DATABASE_READ_YOUR_WRITES_S seconds after it (a cookie), so an agent never saves and then sees
-  the old value in a list.
+  same client for DATABASE_READ_YOUR_WRITES_S seconds after it, so an agent never saves and then sees the old
+  value in a list: a browser by a cookie, an API client by its credentials (a marker in the shared cache, keyed
+  by a hash of its Authorization header, read from the primary).
 - Each process checks a replica's lag at most every DATABASE_REPLICA_CHECK_S seconds; one that is down, not
   streaming from the primary, or behind by more than DATABASE_REPLICA_MAX_LAG_S is skipped until a later check
   finds it well (each change logged once). A replica that fails during a request costs nothing but time: the
   request is answered again from the primary (views chosen here only read).
 """
 
+import hashlib
 import itertools
 import logging
 import threading
@@ -21,6 +23,7 @@ import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DatabaseError, connections
 
@@ -167,6 +170,8 @@ class ReplicaReadsMiddleware:
         finally:
             _reads_from.set(None)
         if request.method not in SAFE_METHODS:
+            if key := _credentials_key(request):
+                cache.set(key, 1, settings.DATABASE_READ_YOUR_WRITES_S)
             response.set_cookie(
                 WROTE_COOKIE,
                 "1",
@@ -193,4 +198,12 @@ class ReplicaReadsMiddleware:
         match = request.resolver_match
         if match is None or match.view_name not in REPLICA_VIEWS or WROTE_COOKIE in request.COOKIES:
             return False
-        return request.method in SAFE_METHODS or match.view_name in REPLICA_POSTS
+        if request.method not in SAFE_METHODS and match.view_name not in REPLICA_POSTS:
+            return False
+        return not ((key := _credentials_key(request)) and cache.get(key))
+
+
+def _credentials_key(request) -> str | None:
+    """The cache key of a client that signs its requests (an API token), or None for one that does not."""
+    credentials = request.META.get("HTTP_AUTHORIZATION", "")
+    return f"wrote:{hashlib.sha256(credentials.encode()).hexdigest()[:32]}" if credentials else None

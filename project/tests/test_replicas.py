@@ -101,13 +101,17 @@ def topology():
         script = (
             "from django.contrib.auth import get_user_model; from rest_framework.authtoken.models import Token;"
             f"u = get_user_model().objects.create_superuser('lead', 'lead@example.com', '{PASSWORD}');"
-            "print(Token.objects.create(user=u).key)"
+            "v = get_user_model().objects.create_superuser('second', 'second@example.com', 'x');"
+            "print(Token.objects.create(user=u).key, Token.objects.create(user=v).key)"
         )
         made = subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", "shell", "-c", script],
             cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60,
         )  # fmt: skip
-        yield SimpleNamespace(primary=primary, replica=replica, base=base, token=made.stdout.split()[-1], log=log)
+        token, other_token = made.stdout.split()[-2:]
+        yield SimpleNamespace(
+            primary=primary, replica=replica, base=base, token=token, other_token=other_token, log=log
+        )
     finally:
         if server is not None:
             server.terminate()
@@ -138,7 +142,7 @@ def test_lists_counts_stats_similar_and_dashboards_read_the_replica(topology):
     for title in ("Invoice charged twice", "Invoice charged twice again"):
         status, _, read_from = writer.call("/api/tickets/", "POST", {"title": title, "description": "Refund me."})
         assert (status, read_from) == (201, "default")
-    reader = Browser(topology.base, topology.token)  # another client: no write of its own
+    reader = Browser(topology.base, topology.other_token)  # another client: no write of its own
     status, page, read_from = poll(
         lambda: (r := reader.call("/api/tickets/?search=invoice"))[1]["count"] == 2 and r, timeout=10
     )
@@ -163,7 +167,7 @@ def test_lists_counts_stats_similar_and_dashboards_read_the_replica(topology):
 
 
 def test_a_save_then_reload_reads_the_primary_and_a_lagging_replica_is_skipped(topology):
-    agent, other = Browser(topology.base, topology.token), Browser(topology.base, topology.token)
+    agent, other = Browser(topology.base, topology.token), Browser(topology.base, topology.other_token)
     ticket = agent.call("/api/tickets/", "POST", {"title": "VPN drops", "description": "Every hour."})[1]["id"]
     poll(lambda: other.call("/api/tickets/?search=vpn+drops")[1]["count"] == 1, timeout=10)
     time.sleep(READ_YOUR_WRITES_S + 0.5)
@@ -175,6 +179,8 @@ def test_a_save_then_reload_reads_the_primary_and_a_lagging_replica_is_skipped(t
         status, page, read_from = agent.call("/api/tickets/?search=vpn+drops")
         assert (status, read_from) == (200, "default")
         assert page["results"][0]["title"] == "VPN drops every hour"  # never the old value after a save
+        script = Browser(topology.base, topology.token)  # the same credentials without the cookie: an API script
+        assert script.call("/api/tickets/?search=vpn+drops")[2] == "default"
         # Another client reads the replica until its lag passes DATABASE_REPLICA_MAX_LAG_S, then the primary.
         status, page, read_from = poll(
             lambda: (r := other.call("/api/tickets/?search=vpn+drops"))[2] == "default" and r, timeout=15
@@ -199,7 +205,7 @@ def test_stopping_the_replica_mid_run_costs_no_request(topology):
     skipped_before = server_log(topology).count("replica1 skipped")
 
     def client():
-        reader = Browser(topology.base, topology.token)
+        reader = Browser(topology.base, topology.other_token)
         for n in range(400):  # bounded in count and, through `stop`, in time
             if stop.is_set():
                 return
