@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tickets import services
+from tickets.management.commands._indexes import rebuild_indexes, set_indexes_aside
 from tickets.models import Ticket
 from tickets.seed import generate
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{have} seeded tickets already present; nothing to do.")
             return
         started = time.monotonic()
-        dropped = self._drop_indexes() if missing > REBUILD_INDEXES_ABOVE else []
+        dropped = set_indexes_aside(TABLES) if missing > REBUILD_INDEXES_ABOVE else []
         progress = _Progress(missing, self.stderr)
         loaded = services.ticket_bulk_load(
             tickets=generate(start=have, count=missing, days=days, now=timezone.now(), seed=seed),
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         progress.done()
         if dropped:
             self.stderr.write(f"rebuilding {len(dropped)} indexes...")
-            self._create_indexes(dropped)
+            rebuild_indexes(dropped)
         with connection.cursor() as cursor:
             for table in TABLES:
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
@@ -55,29 +56,6 @@ class Command(BaseCommand):
                 f"Added {loaded} tickets ({have + loaded} seeded) in {time.monotonic() - started:.0f} s."
             )
         )
-
-    def _drop_indexes(self) -> list[str]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT i.indexname, i.indexdef FROM pg_indexes i
-                JOIN pg_class c ON c.relname = i.indexname
-                JOIN pg_index x ON x.indexrelid = c.oid
-                WHERE i.tablename = ANY(%s) AND NOT x.indisprimary AND NOT x.indisunique
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
-                """,
-                [list(TABLES)],
-            )
-            found = cursor.fetchall()
-            for name, _ in found:
-                cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
-        return [definition for _, definition in found]
-
-    def _create_indexes(self, definitions: list[str]) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            for definition in definitions:
-                cursor.execute(definition)
 
 
 class _Progress:
