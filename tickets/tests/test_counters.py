@@ -119,15 +119,25 @@ def test_counters_stay_exact_under_concurrent_writers():
     assert_stats_exact()
 
 
+def _ticket_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket'")
+        return {row[0] for row in cursor.fetchall()}
+
+
 @pytest.mark.django_db
-def test_seed_work_gives_owners_and_replies_and_keeps_counts_exact(capsys):
+@pytest.mark.parametrize("rebuild_above", [50_000, 10], ids=["indexes kept", "indexes set aside and rebuilt"])
+def test_seed_work_gives_owners_and_replies_and_keeps_counts_exact(capsys, monkeypatch, rebuild_above):
     from django.core.management import call_command
 
+    from tickets.management.commands import seed_work
     from tickets.models import TicketMessage
 
+    monkeypatch.setattr(seed_work, "REBUILD_INDEXES_ABOVE", rebuild_above)
     TicketFactory.create_batch(30)
-    before = selectors.ticket_stats()
+    before, indexes = selectors.ticket_stats(), _ticket_indexes()
     call_command("seed_work", "ann", "bo")
+    assert _ticket_indexes() == indexes  # every index there again, as it was
     tickets = list(Ticket.objects.select_related("assignee").order_by("pk"))
     owned = [t for t in tickets if t.assignee]
     assert len(owned) == sum(1 for t in tickets if t.pk % 3)

@@ -29,5 +29,7 @@ def set_indexes_aside(tables: Sequence[str]) -> list[str]:
 def rebuild_indexes(definitions: Sequence[str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")
+        # Inside a transaction (a test), deferred foreign-key checks still pending would forbid CREATE INDEX.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for definition in definitions:
             cursor.execute(definition)
