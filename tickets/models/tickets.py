@@ -209,6 +209,14 @@ class Ticket(models.Model):
                 condition=Q(first_response_at__isnull=False),
                 name="ticket_first_response_idx",
             ),
+            # The same per team (the dashboard's teams card): a team's recent first replies without reading every
+            # team's (1.2 s for a team of a million tickets at 10M, through the index above and the table).
+            models.Index(
+                fields=["team", "first_response_at"],
+                include=["created_at"],
+                condition=Q(first_response_at__isnull=False),
+                name="ticket_team_first_response_idx",
+            ),
         ]
 
     def __str__(self) -> str:
