@@ -15,6 +15,7 @@ which need PostgreSQL, check it themselves and say so):
 import csv
 import io
 import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
@@ -30,6 +31,8 @@ from tickets.titles import similarity, sketch_keys, trigrams
 CSV_CHUNK_ROWS = 2000
 
 logger = logging.getLogger(__name__)
+# How often a process waiting for held_lock(wait=True) tries again.
+WAIT_RETRY_S = 0.2
 
 
 def is_postgresql(alias: str = "default") -> bool:
@@ -165,7 +168,7 @@ def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, 
 @contextmanager
 def held_lock(lock_class: int, keys: Sequence[int], *, wait: bool = False) -> Iterator[int | None]:
     """Holds the first free advisory lock (``lock_class``, key) of ``keys`` for the block and yields its key; None at
-    once when every one is taken (``wait``: waits for the first key instead).
+    once when every one is taken (``wait``: tries again until one is free).
 
     The lock is transaction-scoped, in a transaction left open on a connection of its own: a pooler in transaction
     mode (PgBouncer) keeps a transaction on one server connection, where a session lock would stay behind on a
@@ -179,16 +182,19 @@ def held_lock(lock_class: int, keys: Sequence[int], *, wait: bool = False) -> It
     try:
         own.set_autocommit(False)
         with own.cursor() as cursor:
-            if wait:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [lock_class, keys[0]])
-                row = (keys[0],)
-            else:
+            while True:
                 cursor.execute(
                     "SELECT key FROM unnest(%s::int[]) WITH ORDINALITY AS k (key, n) "
                     "WHERE pg_try_advisory_xact_lock(%s, key) ORDER BY n LIMIT 1",
                     [list(keys), lock_class],
                 )
                 row = cursor.fetchone()
+                if row or not wait:
+                    break
+                # Waiting in pg_advisory_xact_lock would hold a snapshot the whole time, and CREATE INDEX
+                # CONCURRENTLY (a migration the holder runs) waits for every older snapshot: the two would wait
+                # for each other unseen. Between tries this transaction holds none.
+                time.sleep(WAIT_RETRY_S)
         yield row[0] if row else None
     finally:
         own.close()  # the transaction ends, and the lock with it
