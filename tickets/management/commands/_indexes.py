@@ -5,6 +5,9 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+# Above this many rows written at once, the indexes are set aside during the write and built again after it.
+REBUILD_INDEXES_ABOVE = 50_000
+
 
 def set_indexes_aside(tables: Sequence[str]) -> list[str]:
     """Drop the plain secondary indexes of ``tables`` (not primary keys, unique or constraint indexes); returns

@@ -8,13 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from tickets import services
-from tickets.management.commands._indexes import rebuild_indexes, set_indexes_aside
+from tickets.management.commands._indexes import REBUILD_INDEXES_ABOVE, rebuild_indexes, set_indexes_aside
 from tickets.models import Ticket
 from tickets.seed import generate
 
 SEED_MARK = "local:seed"
-# Above this many new rows, secondary indexes are dropped during the load and rebuilt after it.
-REBUILD_INDEXES_ABOVE = 50_000
 TABLES = ("tickets_ticket", "tickets_ticketevent")
 
 

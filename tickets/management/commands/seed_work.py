@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from tickets import services
-from tickets.management.commands._indexes import rebuild_indexes, set_indexes_aside
-from tickets.management.commands.seed_tickets import REBUILD_INDEXES_ABOVE
+from tickets.management.commands._indexes import REBUILD_INDEXES_ABOVE, rebuild_indexes, set_indexes_aside
 from tickets.models import Ticket
 from tickets.roles import AGENT, ensure_roles
 
