@@ -3,7 +3,6 @@
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,14 +13,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from project.tests.clusters import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 THROWAWAY_SECRET_KEY = "test-and-benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_url() -> str:
