@@ -23,7 +23,6 @@ ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=project.settings.production \
-    CLASSIFIER_MODEL_PATH=/app/var/classifier.joblib \
     PORT=8000
 RUN groupadd --system --gid 10001 cootrack \
     && useradd --system --uid 10001 --gid cootrack --home-dir /app --shell /usr/sbin/nologin cootrack

@@ -37,8 +37,10 @@ run: install frontend
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py demo_setup
-	@# The background worker (bulk AI classification) runs beside the server and stops with it.
-	trap 'kill 0' EXIT; $(PY) manage.py db_worker & $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background worker (bulk AI classification, the model's retraining) and the retraining's scheduler run
+	@# beside the server and stop with it.
+	trap 'kill 0' EXIT; $(PY) manage.py db_worker & $(PY) manage.py schedule_retraining --loop & \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,6 +16,8 @@ VIEW_AUDIT_LOG = "tickets.view_auditentry"
 VIEW_INBOUND_MAIL = "tickets.view_inboundemail"
 DASHBOARD_PERMISSION = "tickets.view_dashboard"
 VIEW_ALL_TEAMS = "tickets.view_all_teams"
+VIEW_MODEL_VERSIONS = "tickets.view_classifierversion"
+CHANGE_MODEL_VERSIONS = "tickets.change_classifierversion"  # promote, roll back, retrain now
 
 AGENT_PERMISSIONS = [
     "view_ticket", "add_ticket", "change_ticket", "view_ticketevent", "view_cannedresponse", "view_tag",
@@ -50,6 +52,8 @@ MANAGER_PERMISSIONS = [
     "add_routingrule",
     "change_routingrule",
     "delete_routingrule",
+    "view_classifierversion",
+    "change_classifierversion",
 ]
 
 

@@ -34,3 +34,10 @@ def send_ticket_email(email_id: int) -> str:
 def send_sign_in_link(email: str) -> bool:
     """Email a one-time "My tickets" link to the address if it has tickets; returns whether one was sent."""
     return services.portal_link_send(email=email)
+
+
+@task()
+def retrain_classifier(trigger: str = "schedule", actor_id: int | None = None) -> str:
+    """Retrain the local model from staff labels when due (always when asked for); returns what happened."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return services.classifier_retrain(trigger=trigger, actor=actor).message

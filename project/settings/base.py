@@ -322,9 +322,24 @@ DRAFT_TIMEOUT_S = env.float("DRAFT_TIMEOUT_S", default=10.0)
 CLASSIFIER_MAX_LLM_CALLS = env.int("CLASSIFIER_MAX_LLM_CALLS", default=2)
 CLASSIFIER_MAX_LLM_CALLS_PER_PROCESS = env.int("CLASSIFIER_MAX_LLM_CALLS_PER_PROCESS", default=1)
 # The local model built from the shipped examples (`manage.py build_classifier`, run by make install, the Docker
-# build and CI), and the one `manage.py train_classifier` retrains from staff labels (used when present).
+# build and CI); the versions retrained from staff labels live in the database (README, "A model that learns").
 CLASSIFIER_BASE_MODEL_PATH = env.path("CLASSIFIER_BASE_MODEL_PATH", default=BASE_DIR / "var" / "classifier-base.joblib")
-CLASSIFIER_MODEL_PATH = env.path("CLASSIFIER_MODEL_PATH", default=BASE_DIR / "var" / "classifier.joblib")
+# How often a process asks which version is promoted: a promotion or rollback reaches every process within it.
+CLASSIFIER_RELOAD_S = env.float("CLASSIFIER_RELOAD_S", default=30.0)
+# Retraining (in the worker, never in a request): when this many new staff labels arrived, or when the last
+# retraining is this old and any arrived. Both checked every CLASSIFIER_RETRAIN_CHECK_S by `schedule_retraining`.
+CLASSIFIER_RETRAIN_AFTER_LABELS = env.int("CLASSIFIER_RETRAIN_AFTER_LABELS", default=200)
+CLASSIFIER_RETRAIN_EVERY_H = env.float("CLASSIFIER_RETRAIN_EVERY_H", default=24.0)
+CLASSIFIER_RETRAIN_CHECK_S = env.float("CLASSIFIER_RETRAIN_CHECK_S", default=300.0)
+# One staff member's labels count at most this many per retraining (the rest never do): one burst of changes
+# cannot move the model alone.
+CLASSIFIER_LABELS_PER_USER = env.int("CLASSIFIER_LABELS_PER_USER", default=100)
+# The newest share of the confirmed tickets is held back to judge a retrained model against the one in use; with
+# fewer than CLASSIFIER_MIN_HELD_BACK of them nothing is promoted.
+CLASSIFIER_HELD_BACK = env.float("CLASSIFIER_HELD_BACK", default=0.2)
+CLASSIFIER_MIN_HELD_BACK = env.int("CLASSIFIER_MIN_HELD_BACK", default=30)
+# How much one of the team's confirmed tickets counts against one shipped example (measured: README).
+CLASSIFIER_TEAM_WEIGHT = env.float("CLASSIFIER_TEAM_WEIGHT", default=3.0)
 
 # Libraries that log every request or login at INFO: only their warnings matter here (production.py reads it too).
 QUIET_LOGGERS = {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "axes")}

@@ -8,6 +8,7 @@ from tickets.roles import (
     VIEW_AUDIT_LOG,
     VIEW_CANNED,
     VIEW_INBOUND_MAIL,
+    VIEW_MODEL_VERSIONS,
     VIEW_SLA_POLICIES,
     VIEW_TICKET,
 )
@@ -81,6 +82,12 @@ NAVIGATION = [
                 "icon": "mail",
                 "link": reverse_lazy("admin:tickets_inboundemail_changelist"),
                 "permission": lambda request: request.user.has_perm(VIEW_INBOUND_MAIL),
+            },
+            {
+                "title": "AI model versions",
+                "icon": "model_training",
+                "link": reverse_lazy("admin:tickets_classifierversion_changelist"),
+                "permission": lambda request: request.user.has_perm(VIEW_MODEL_VERSIONS),
             },
             {
                 "title": "Audit log",

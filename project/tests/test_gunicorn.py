@@ -82,7 +82,6 @@ def test_a_process_without_the_model_file_does_not_start(tmp_path):
     from project.tests.gunicorn_server import ROOT, production_env
 
     env = production_env("postgres://postgres@127.0.0.1:5432/postgres", CLASSIFIER_BASE_MODEL_PATH=str(tmp_path / "x"))
-    env["CLASSIFIER_MODEL_PATH"] = str(tmp_path / "y")
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", "import project.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )

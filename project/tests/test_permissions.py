@@ -1,5 +1,6 @@
 """Every endpoint and admin page x every role, with the status each must get."""
 
+import functools
 import hashlib
 from datetime import timedelta
 
@@ -9,7 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tickets import services
+from tickets.classifier import local
 from tickets.mail.parse import ParsedAttachment
+from tickets.models import ClassifierVersion
 from tickets.rules.satisfaction import rating_token
 
 PNG = bytes.fromhex(
@@ -27,6 +30,7 @@ K = "{token}"
 A = "{attachment}"
 M = "{inbound}"  # a received email (M for mail)
 R = "{rating}"  # a "How did we do?" link's token
+V = "{version}"  # a retrained model version
 
 # The ticket page's side panel, posted whole as its script does.
 PROPERTIES = {"title": "Printer", "description": "It jams.", "status": "resolved", "priority": "", "category": ""}
@@ -108,6 +112,13 @@ TABLE = [
     ("GET", f"/admin/tickets/inboundemail/{M}/change/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", f"/admin/tickets/inboundemail/{M}/raw/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/auditentry/", None, (302, 403, 403, 200, 200, 403)),
+    # The AI's model versions: managers read them, put one in use, roll back, and ask for a retraining.
+    ("GET", "/admin/tickets/classifierversion/", None, (302, 403, 403, 200, 200, 403)),
+    ("GET", f"/admin/tickets/classifierversion/{V}/change/", None, (302, 403, 403, 200, 200, 403)),
+    ("POST", f"/admin/tickets/classifierversion/{V}/promote/", {}, (302, 403, 403, 302, 302, 403)),
+    ("POST", "/admin/tickets/classifierversion/rollback/", {}, (302, 403, 403, 302, 302, 403)),
+    ("POST", "/admin/tickets/classifierversion/retrain/", {}, (302, 403, 403, 302, 302, 403)),
+    ("GET", "/admin/tickets/classifierversion/rollback/", None, (302, 405, 405, 405, 405, 405)),
     ("GET", "/admin/tickets/importjob/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/slapolicy/", None, (302, 403, 403, 200, 200, 403)),
     ("GET", "/admin/tickets/businesscalendar/", None, (302, 403, 403, 200, 200, 403)),
@@ -154,6 +165,8 @@ def test_permission_table(clients, role, method, path, body, expected):
     path = path.replace(T, str(ticket.pk)).replace(K, ticket.tracking_token)
     path = path.replace(A, str(attachment.pk)).replace(M, str(inbound.pk))
     path = path.replace(R, rating_token(ticket.pk, timezone.now()))
+    if V in path:
+        path = path.replace(V, str(a_model_version().pk))
     web, api = clients[role]
     if path.startswith("/api/") and path not in ("/api/schema/", "/api/docs/", "/api/session/"):
         response = getattr(api, method.lower())(path, body, format="json")
@@ -164,6 +177,17 @@ def test_permission_table(clients, role, method, path, body, expected):
     if response.streaming:
         b"".join(response.streaming_content)  # read to the end: the test client then closes the file
     assert response.status_code == expected[ROLES.index(role)], (role, method, path, response.status_code)
+
+
+@functools.cache
+def _stored_model() -> bytes:
+    return local.dumps(local._base_model())
+
+
+def a_model_version() -> ClassifierVersion:
+    return ClassifierVersion.objects.create(
+        version="tfidf-lr-table", trigger="manual", labels_until=timezone.now(), data=_stored_model()
+    )
 
 
 def test_a_users_permissions_are_read_in_one_query(django_user_model, django_assert_num_queries):

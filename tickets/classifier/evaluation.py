@@ -111,3 +111,30 @@ def scores(true_cat, pred_cat, true_pri, pred_pri, categories, priorities, *, sc
         "priority_macro_f1": macro_f1(true_pri, pred_pri, priorities) if true_pri else None,
         **(priority_errors(true_pri, raw_pri) if true_pri else {"urgent_as_low": None, "low_as_critical": None}),
     }
+
+
+def model_figures(model, examples) -> dict:
+    """How ``model`` (a LocalModel) does on ``examples`` (labelled Examples), as a model version's page shows it:
+    category accuracy overall and per category, priority macro-F1 and accuracy, urgent tickets called low, and the
+    calibration of its confidence."""
+    from tickets.models import Category, Priority
+
+    if not examples:
+        return {"n": 0}
+    predictions = model.predict_many([e.text for e in examples])
+    true_cat, pred_cat = [e.category for e in examples], [p[0].value for p in predictions]
+    true_pri, pred_pri = [e.priority for e in examples], [p[1].value for p in predictions]
+    figures = scores(true_cat, pred_cat, true_pri, pred_pri, Category.values, Priority.values, scale=Priority.values)
+    right = [t == p for t, p in zip(true_cat, pred_cat, strict=True)]
+    by_category = {}
+    for category in Category.values:
+        mine = [r for t, r in zip(true_cat, right, strict=True) if t == category]
+        if mine:
+            by_category[category] = {"n": len(mine), "accuracy": round(sum(mine) / len(mine), 4)}
+    table = calibration([p[2] for p in predictions], right)
+    return {
+        **figures,
+        "category_accuracy_by_label": by_category,
+        "calibration": table,
+        "calibration_max_gap": max_gap(table),
+    }

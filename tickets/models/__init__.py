@@ -5,6 +5,7 @@ from tickets.models.audit import AuditAction, AuditEntry
 from tickets.models.counts import RateCounter, TicketCount
 from tickets.models.events import EventField, TicketEvent
 from tickets.models.imports import ImportJob, ImportState
+from tickets.models.learning import ClassifierVersion, ModelState, RetrainTrigger
 from tickets.models.mail import Attachment, InboundEmail, InboundState, Transport
 from tickets.models.messages import (
     PUBLIC_KINDS,
@@ -43,6 +44,9 @@ from tickets.models.views import (
 )
 
 __all__ = [
+    "ClassifierVersion",
+    "ModelState",
+    "RetrainTrigger",
     "AnswerSuggestion",
     "CustomerSignIn",
     "RATING_COMMENT_MAX_LENGTH",

@@ -42,7 +42,15 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index("ticket", "created_at", name="ticketevent_ticket_time_idx")]
+        indexes = [
+            models.Index("ticket", "created_at", name="ticketevent_ticket_time_idx"),
+            # The label events of every ticket by time: how many arrived since the last retraining, at any size.
+            models.Index(
+                fields=["created_at"],
+                name="ticketevent_teaching_idx",
+                condition=Q(field__in=["created", "category", "priority", "status"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(field__in=EventField.values), name="ticketevent_field_valid"),
         ]

@@ -3,6 +3,14 @@
 
 from tickets.selectors.answers import answer_suggestions, deflection_figures
 from tickets.selectors.canned import ReplySuggestion, canned_for, canned_ranked, reply_suggest
+from tickets.selectors.learning import (
+    RetrainingDue,
+    TeachingPool,
+    confirmed_training_rows,
+    new_labels_since,
+    retraining_due,
+    teaching_pool,
+)
 from tickets.selectors.mail import mail_thread
 from tickets.selectors.portal import CustomerPage, customer_ticket, customer_ticket_page, customer_tickets
 from tickets.selectors.satisfaction import (
@@ -30,7 +38,6 @@ from tickets.selectors.tickets import (
     ThreadPage,
     active_staff,
     capped_count,
-    confirmed_training_rows,
     request_files,
     similar_tickets,
     submitter_tickets,
@@ -85,6 +92,11 @@ __all__ = [
     "canned_ranked",
     "capped_count",
     "confirmed_training_rows",
+    "RetrainingDue",
+    "TeachingPool",
+    "new_labels_since",
+    "retraining_due",
+    "teaching_pool",
     "mail_thread",
     "median_resolution_time",
     "open_backlog_by_age",

@@ -1,5 +1,5 @@
 """Reads of tickets: the filtered list and its count, one ticket's thread, the tracking link's ticket, similar
-titles, the staff a ticket can be assigned to, and the labels staff confirmed (the model's training rows)."""
+titles, the staff a ticket can be assigned to."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from tickets.filters import TicketFilter, hidden_team_ids, visible_to
@@ -143,23 +143,6 @@ def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
 def active_staff():
     """Who a ticket can be assigned to: active staff accounts, by name."""
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
-
-
-def confirmed_training_rows() -> list[dict[str, str]]:
-    """Tickets whose labels a staff member set (created the ticket), changed, or confirmed by resolving or closing
-    it while its labels were the AI's own. Labels a submitter chose and nobody on staff touched never count:
-    anyone can submit a ticket, so they could teach the model anything (training-data poisoning)."""
-    staff_events = TicketEvent.objects.filter(ticket=OuterRef("pk"), actor__is_staff=True)
-    set_or_changed = staff_events.filter(
-        field__in=[TicketEvent.Field.CREATED, TicketEvent.Field.CATEGORY, TicketEvent.Field.PRIORITY]
-    )
-    resolved_by_staff = staff_events.filter(field=TicketEvent.Field.STATUS, new_value__in=DONE_STATUSES)
-    ai_labels_kept = Q(category=F("ai_category"), priority=F("ai_priority"))
-    return list(
-        Ticket.objects.filter(Q(Exists(set_or_changed)) | (Q(Exists(resolved_by_staff)) & ai_labels_kept))
-        .order_by("pk")
-        .values("title", "description", "category", "priority")
-    )
 
 
 SUBMITTER_TICKETS_SHOWN = 5

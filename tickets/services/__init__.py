@@ -15,6 +15,13 @@ from tickets.services.imports import (
     import_job_mark_writing,
     import_job_progress,
 )
+from tickets.services.learning import (
+    Retraining,
+    VersionUnusable,
+    classifier_promote,
+    classifier_retrain,
+    classifier_rollback,
+)
 from tickets.services.mail import mail_receive, mail_retry
 from tickets.services.merge import merge_target, ticket_merge
 from tickets.services.messages import TooManyWaiting, message_add
@@ -47,6 +54,11 @@ from tickets.services.views import (
 )
 
 __all__ = [
+    "Retraining",
+    "VersionUnusable",
+    "classifier_promote",
+    "classifier_retrain",
+    "classifier_rollback",
     "answers_followed_by",
     "answers_shown",
     "portal_link_request",

@@ -157,7 +157,6 @@ def test_model_is_loaded_once_per_process():
 
 def test_the_model_file_is_built_once_and_never_trained_in_a_process(tmp_path, settings):
     settings.CLASSIFIER_BASE_MODEL_PATH = tmp_path / "base.joblib"
-    settings.CLASSIFIER_MODEL_PATH = tmp_path / "none.joblib"
     local.set_model(None)
     local._base_model.cache_clear()
     try:
@@ -173,40 +172,10 @@ def test_the_model_file_is_built_once_and_never_trained_in_a_process(tmp_path, s
         local._base_model.cache_clear()
 
 
-def test_saved_model_round_trips(tmp_path, settings):
-    settings.CLASSIFIER_MODEL_PATH = tmp_path / "model.joblib"
+def test_a_stored_model_round_trips_and_bad_bytes_load_as_nothing():
     model = local.train(local.shipped_examples()[:200])
-    local.save_model(model)
-    local.set_model(None)
-    try:
-        assert local.get_model().version == model.version
-    finally:
-        local.set_model(None)
-
-
-def test_a_model_retrained_by_another_process_is_used_at_the_next_prediction(tmp_path, settings):
-    settings.CLASSIFIER_MODEL_PATH = tmp_path / "model.joblib"
-    local.set_model(None)
-    try:
-        shipped = local.get_model()
-        retrained = local.train(local.shipped_examples()[:200])
-        # What train_classifier does in its own process; this one is not told.
-        local.save_model(retrained)
-        assert local.get_model().version == retrained.version != shipped.version
-        settings.CLASSIFIER_MODEL_PATH.unlink()
-        assert local.get_model() is shipped
-    finally:
-        local.set_model(None)
-
-
-def test_a_corrupt_retrained_file_falls_back_to_the_built_model(tmp_path, settings):
-    settings.CLASSIFIER_MODEL_PATH = tmp_path / "model.joblib"
-    settings.CLASSIFIER_MODEL_PATH.write_bytes(b"not a model")
-    local.set_model(None)
-    try:
-        assert classify("Charged twice", "Refund the duplicate charge", backend="local").category == "billing"
-    finally:
-        local.set_model(None)
+    assert local.loads(local.dumps(model)).version == model.version
+    assert local.loads(b"not a model") is None
 
 
 def test_evaluate_classifier_prints_metrics_and_predictions(tmp_path, capsys):
@@ -274,27 +243,6 @@ def test_evaluate_rejects_a_file_without_labels(tmp_path):
     data.write_text("foo,bar\n1,2\n")
     with pytest.raises(CommandError):
         call_command("evaluate_classifier", str(data))
-
-
-@pytest.mark.django_db
-def test_train_classifier_learns_from_staff_confirmed_tickets(tmp_path, settings, capsys, django_user_model):
-    settings.CLASSIFIER_MODEL_PATH = tmp_path / "retrained.joblib"
-    agent = django_user_model.objects.create_user("agent", is_staff=True)
-    # A team-specific word the shipped model has never seen, consistently labelled by staff.
-    for i in range(30):
-        ticket = services.ticket_create(
-            title=f"Zorblax sync {i}", description=f"The zorblax module misbehaves again ({i}).", classify_ticket=True
-        )
-        services.ticket_update(ticket=ticket, data={"category": "account", "priority": "low"}, actor=agent)
-    local.set_model(None)
-    try:
-        call_command("train_classifier", "--force")
-        out = capsys.readouterr().out
-        assert "held back" in out and "written to" in out
-        assert settings.CLASSIFIER_MODEL_PATH.is_file()
-        assert classify("Zorblax", "zorblax module acting up", backend="local").category == "account"
-    finally:
-        local.set_model(None)
 
 
 @pytest.mark.django_db
@@ -370,7 +318,6 @@ def test_priority_is_scored_on_the_data_sets_own_scale():
 
 @pytest.mark.django_db
 def test_training_rows_hold_only_labels_staff_set_changed_or_confirmed(agent):
-    from tickets import services
     from tickets.selectors import confirmed_training_rows
 
     def create(title, actor=None, **labels):

@@ -2,9 +2,10 @@
 (in gunicorn, once in the master before the workers fork), never trained in one.
 
 ``manage.py build_classifier`` trains it from ``data/training.csv`` (shipped with the code) into
-``settings.CLASSIFIER_BASE_MODEL_PATH``: `make install`, the Docker build and CI run it. ``manage.py
-train_classifier`` may write a retrained one to ``settings.CLASSIFIER_MODEL_PATH``, used when present. A process
-without a usable model file stops at start-up with the command that builds it (``load_at_start``).
+``settings.CLASSIFIER_BASE_MODEL_PATH``: `make install`, the Docker build and CI run it. The worker retrains it
+from staff labels into a ``ClassifierVersion`` row (tickets.services.learning); the promoted one serves every
+process (``get_model``). A process without a usable model file stops at start-up with the command that builds it
+(``load_at_start``).
 """
 
 from tickets.classifier.local.examples import TRAINING_CSV, read_examples, shipped_examples
@@ -23,8 +24,11 @@ from tickets.classifier.local.store import (
     _base_model,
     _load,
     build_base_model,
+    dumps,
     get_model,
     load_at_start,
+    load_version,
+    loads,
     predict,
     save_model,
     set_model,
@@ -45,9 +49,12 @@ __all__ = [
     "_load",
     "_text_columns",
     "build_base_model",
+    "dumps",
     "calibrated_proba",
     "get_model",
     "load_at_start",
+    "load_version",
+    "loads",
     "message_only",
     "model_version",
     "predict",

@@ -92,7 +92,7 @@ class OrdinalPriority:
     def __init__(self, C: float = 10.0):
         self.C = C
 
-    def fit(self, matrix, labels: Sequence[str]) -> "OrdinalPriority":
+    def fit(self, matrix, labels: Sequence[str], sample_weight=None) -> "OrdinalPriority":
         rank = np.array([Priority.values.index(label) for label in labels])
         self.steps_ = []
         for step in range(1, len(LEVELS)):
@@ -100,7 +100,7 @@ class OrdinalPriority:
             if above.all() or not above.any():  # no example on one side: the step is certain either way
                 self.steps_.append((np.zeros(matrix.shape[1]), 50.0 if above.all() else -50.0))
                 continue
-            model = LogisticRegression(C=self.C, max_iter=2000).fit(matrix, above)
+            model = LogisticRegression(C=self.C, max_iter=2000).fit(matrix, above, sample_weight=sample_weight)
             self.steps_.append((model.coef_.ravel(), float(model.intercept_[0])))
         return self
 
@@ -123,17 +123,25 @@ def _text_columns(matrix):
     return matrix[:, : matrix.shape[1] - len(SIGNALS)]
 
 
-def train(examples: Iterable[Example]) -> LocalModel:
-    examples = [e for e in examples if e.text]
+def train(examples: Iterable[Example], *, team: Iterable[Example] = (), team_weight: float = 1.0) -> LocalModel:
+    """A model from ``examples`` (the shipped ones) and ``team``, the tickets staff labelled here, each of which
+    counts ``team_weight`` times as much: a team's labels are its own, and a few hundred of them must be able to
+    outweigh the shipped examples where the two disagree (README, "A model that learns the team's labels")."""
+    shipped, team = [e for e in examples if e.text], [e for e in team if e.text]
+    examples = shipped + team
+    weights = np.array([1.0] * len(shipped) + [float(team_weight)] * len(team))
     features = _features().fit([e.text for e in examples])
     matrix = features.transform([e.text for e in examples])
     # Isotonic calibration (5-fold, training data only): a confidence of 0.9 should be right about nine times in
     # ten, which "AI unsure" (AI_UNSURE_BELOW) relies on; the raw model was right 90 % of the time at 0.55.
     category_clf = CalibratedClassifierCV(LogisticRegression(C=10.0, max_iter=2000), method="isotonic", cv=5)
-    category_clf.fit(_text_columns(matrix), [e.category for e in examples])
+    category_clf.fit(_text_columns(matrix), [e.category for e in examples], sample_weight=weights)
     labelled = [i for i, e in enumerate(examples) if e.priority]
-    priority_clf = OrdinalPriority(C=10.0).fit(matrix[labelled], [examples[i].priority for i in labelled])
-    return LocalModel(features, category_clf, priority_clf, version=model_version(examples))
+    priority_clf = OrdinalPriority(C=10.0).fit(
+        matrix[labelled], [examples[i].priority for i in labelled], sample_weight=weights[labelled]
+    )
+    version = model_version(shipped) if not team else model_version([*shipped, *team], team_weight=team_weight)
+    return LocalModel(features, category_clf, priority_clf, version=version)
 
 
 # Bumped whenever train() changes how a model is made: with the examples, it names the model, so a model file
@@ -141,9 +149,11 @@ def train(examples: Iterable[Example]) -> LocalModel:
 TRAINING_RECIPE = "2026-11-28 isotonic, no quoted history or signature, ordinal priority"
 
 
-def model_version(examples: Iterable[Example]) -> str:
+def model_version(examples: Iterable[Example], *, team_weight: float | None = None) -> str:
     """A model's name, from how it was made and what it learned: the same both always make the same version."""
     digest = hashlib.sha256(TRAINING_RECIPE.encode())
+    if team_weight is not None:
+        digest.update(f"team weight {team_weight}".encode())
     for e in examples:
         if e.text:
             digest.update(f"{e.text}\x1f{e.category}\x1f{e.priority}\x1e".encode())

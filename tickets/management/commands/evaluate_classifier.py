@@ -1,6 +1,8 @@
-"""Measure the classifier on a labelled CSV (title,description,category,priority[,source]): overall, per
-source and family of sources, per label, confusion matrices, the priority errors that hurt, and calibration.
-The last line printed is one JSON object with every figure."""
+"""Measure the classifier on a labelled CSV (title,description,category,priority[,source]), or on the tickets
+staff confirmed (``--confirmed``, one team's with ``--team``): overall, per source and family of sources, per
+label, confusion matrices, the priority errors that hurt, and calibration. ``--model`` measures one model
+version (a retrained one by name, or "shipped") instead of the classifier as it serves. The last line printed is
+one JSON object with every figure."""
 
 import csv
 import json
@@ -9,31 +11,35 @@ from collections import Counter, defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets.classifier import classify, evaluation
-from tickets.models import Category, Priority
+from tickets import selectors
+from tickets.classifier import Classification, classify, evaluation, local
+from tickets.models import Category, ClassifierVersion, Priority, Team
 
 
 class Command(BaseCommand):
     help = "Classify every row of a labelled CSV and print how good the labels are; the last line is one JSON object."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV with columns title,description,category,priority (priority may be empty)")
+        parser.add_argument(
+            "file", nargs="?", help="CSV with columns title,description,category,priority (priority may be empty)"
+        )
+        parser.add_argument("--confirmed", action="store_true", help="the tickets staff confirmed, not a file")
+        parser.add_argument("--team", metavar="NAME", help="with --confirmed: only this team's tickets")
+        parser.add_argument("--model", metavar="VERSION", help='a model version\'s name, or "shipped" (local model)')
         parser.add_argument("--backend", choices=["local", "llm", "auto"], default="auto")
         parser.add_argument("--predictions", metavar="OUT.csv", help="also write one prediction row per input row")
 
-    def handle(self, *args, file, backend, predictions, **options):
-        try:
-            with open(file, newline="", encoding="utf-8") as handle:
-                rows = list(csv.DictReader(handle))
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
-        if not rows or not {"description", "category"} <= set(rows[0]):
-            raise CommandError("The CSV needs a header with at least description and category columns.")
+    def handle(self, *args, file, confirmed, team, model, backend, predictions, **options):
+        rows = self._confirmed(team) if confirmed else self._read(file)
+        model = self._model(model) if model else None
 
         results = []
         started = time.perf_counter()
         for row in rows:
-            results.append(classify(row.get("title") or "", row.get("description") or "", backend=backend))
+            title, description = row.get("title") or "", row.get("description") or ""
+            results.append(
+                _predict(model, title, description) if model else classify(title, description, backend=backend)
+            )
         elapsed = time.perf_counter() - started
 
         if predictions:
@@ -51,7 +57,8 @@ class Command(BaseCommand):
         }
         summary.update(
             {
-                "mean_latency_ms": round(elapsed * 1000 / len(rows), 3),
+                "model": model.version if model else None,
+                "mean_latency_ms": round(elapsed * 1000 / len(rows), 3) if rows else None,
                 "sources": dict(Counter(r.source for r in results)),
                 "by_source": by_source,
                 "category_per_label": evaluation.per_label(true_cat, pred_cat, Category.values),
@@ -68,6 +75,38 @@ class Command(BaseCommand):
         self._print(summary)
         self.stdout.write(json.dumps(summary))
 
+    def _read(self, file: str | None) -> list[dict]:
+        if not file:
+            raise CommandError("Give a labelled CSV file, or --confirmed for the tickets staff confirmed.")
+        try:
+            with open(file, newline="", encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
+        if not rows or not {"description", "category"} <= set(rows[0]):
+            raise CommandError("The CSV needs a header with at least description and category columns.")
+        return rows
+
+    def _confirmed(self, name: str | None) -> list[dict]:
+        team = None
+        if name:
+            team = Team.objects.filter(name=name).first()
+            if team is None:
+                raise CommandError(f"No team is named {name!r}.")
+        rows = selectors.confirmed_training_rows(team=team)
+        return [{**row, "source": "confirmed"} for row in rows]
+
+    def _model(self, name: str) -> local.LocalModel:
+        if name == "shipped":
+            return local._base_model()
+        pk = ClassifierVersion.objects.filter(version=name).values_list("pk", flat=True).first()
+        if pk is None:
+            raise CommandError(f"No model version is named {name!r} (the admin's AI model versions list them).")
+        model = local.load_version(pk)
+        if model is None:
+            raise CommandError(f"The stored model of {name} cannot be loaded.")
+        return model
+
     def _scores(self, rows, results, indexes, *, scale: list[str]) -> dict:
         true_cat, pred_cat = _labels(rows, results, indexes, "category")
         true_pri, pred_pri = _labels(rows, results, indexes, "priority")
@@ -81,6 +120,9 @@ class Command(BaseCommand):
 
     def _print(self, s: dict) -> None:
         out = self.stdout.write
+        if not s["n"]:
+            out("0 rows: nothing to measure")
+            return
         out(
             f"{s['n']} rows: category accuracy {s['category_accuracy']:.1%}"
             + (f", priority accuracy {s['priority_accuracy']:.1%}" if s["priority_n"] else "")
@@ -116,6 +158,12 @@ class Command(BaseCommand):
                 f"  {row['bin']}: {row['n']:>4}  {row['confidence']:.2f}  {row['accuracy']:.2f}  {row['gap']:+.2f}"
                 f"  {low:.2f}-{high:.2f}"
             )
+
+
+def _predict(model: local.LocalModel, title: str, description: str) -> Classification:
+    started = time.perf_counter()
+    category, priority, confidence = model.predict(title, description)
+    return Classification(category, priority, confidence, "local", model.version, (time.perf_counter() - started) * 1e3)
 
 
 def _source(row: dict) -> str:
