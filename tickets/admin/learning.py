@@ -22,6 +22,38 @@ def _figure(version: ClassifierVersion, side: str, key: str, form: str = "{:.1%}
     return "-" if value is None else form.format(value)
 
 
+FIGURES = (
+    ("Category accuracy", "category_accuracy", "{:.1%}"),
+    ("Priority macro-F1", "priority_macro_f1", "{:.3f}"),
+    ("Priority accuracy", "priority_accuracy", "{:.1%}"),
+    ("Urgent tickets called low", "urgent_as_low", "{:.1%}"),
+    ("Calibration: largest gap in a decile of 10+", "calibration_max_gap", "{:.2f}"),
+)
+
+
+def report(version: ClassifierVersion) -> dict:
+    """A version's figures as its page shows them, formatted, beside those of the model in use when it was judged."""
+    return {
+        "figures": [
+            (name, _figure(version, "candidate", key, form), _figure(version, "in_use", key, form))
+            for name, key, form in FIGURES
+        ],  # fmt: skip
+        "categories": [
+            (label, row["n"], f"{row['accuracy']:.1%}", _by_label(version, label))
+            for label, row in (version.figures.get("candidate") or {}).get("category_accuracy_by_label", {}).items()
+        ],
+        "calibration": [
+            (row["bin"], row["n"], f"{row['confidence']:.2f}", f"{row['accuracy']:.2f}")
+            for row in (version.figures.get("candidate") or {}).get("calibration", [])
+        ],
+    }
+
+
+def _by_label(version: ClassifierVersion, label: str) -> str:
+    row = ((version.figures.get("in_use") or {}).get("category_accuracy_by_label") or {}).get(label)
+    return "-" if row is None else f"{row['accuracy']:.1%}"
+
+
 @admin.register(ClassifierVersion)
 class ClassifierVersionAdmin(ReadOnlyAdmin):
     list_display = [
@@ -77,7 +109,12 @@ class ClassifierVersionAdmin(ReadOnlyAdmin):
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "may_change_models": request.user.has_perm(CHANGE_MODEL_VERSIONS)}
+        version = ClassifierVersion.objects.filter(pk=object_id).defer("data").first() if object_id.isdigit() else None
+        extra_context = {
+            **(extra_context or {}),
+            "may_change_models": request.user.has_perm(CHANGE_MODEL_VERSIONS),
+            "report": report(version) if version else None,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):

@@ -4,13 +4,16 @@ only when not worse, staff roll back in one click, every process follows within 
 model that does not load is never used, and one user's burst of changes counts only up to the cap."""
 
 import json
+import time
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from project.tests.gunicorn_server import gunicorn, request
 from tickets import services
-from tickets.classifier import classify, local
+from tickets.classifier import classify, curve, local
 from tickets.classifier.data.team_habits import team_tickets
 from tickets.models import ClassifierVersion, ModelState, RetrainTrigger
 
@@ -255,3 +258,64 @@ def test_evaluate_classifier_judges_a_version_on_a_file_or_on_confirmed_tickets(
         call_command("evaluate_classifier", "--confirmed", "--team", "Nobody")
     with pytest.raises(CommandError, match="No model version"):
         call_command("evaluate_classifier", str(data), "--model", "tfidf-lr-0000000000")
+
+
+@pytest.mark.django_db
+def test_after_200_confirmed_tickets_the_model_knows_the_teams_labels(learning, agents):
+    """The learning curve's target, through the product: a team whose labels differ from the shipped examples
+    (tickets/classifier/data/team_habits.py) confirms 200 tickets; the version the retraining promotes labels the
+    team's next 400 tickets its way, where the shipped model did not, and loses nothing on its ordinary ones."""
+    stream = team_tickets(600)
+    shipped = curve.figures(local._base_model(), stream[200:])
+    assert shipped["category"] < 0.80
+
+    confirm(stream[:200], agents)
+    version = services.classifier_retrain().version
+    assert version.state == ModelState.ACTIVE
+
+    learned = curve.figures(local.get_model(), stream[200:])
+    assert local.get_model().version == version.version
+    assert learned["category"] >= 0.90
+    assert learned["priority_f1"] >= 0.45
+    assert learned["ordinary"] >= shipped["ordinary"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_web_process_follows_a_promotion_and_a_rollback_and_ignores_a_broken_model(learning):
+    """Two gunicorn workers of a production process: a version promoted here is what they classify with within
+    CLASSIFIER_RELOAD_S; a rollback too; a stored model gone bad fails no request."""
+    team = [local.Example(r.title, r.description, r.category, r.priority) for r in team_tickets(200)]
+    model = local.train(local.shipped_examples(), team=team, team_weight=3)
+    version = ClassifierVersion.objects.create(
+        version=model.version, trigger="manual", labels_until=timezone.now(), data=local.dumps(model)
+    )
+    body = {"title": DATA_PROTECTION[0], "description": DATA_PROTECTION[1]}
+
+    def answers(base, count=6):
+        replies = [request(f"{base}/api/tickets/classify/", "POST", body) for _ in range(count)]
+        assert {status for status, _, _ in replies} == {200}
+        return {payload["suggested_category"] for _, payload, _ in replies}
+
+    def settles_on(base, category, within_s=10):
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            if answers(base) == {category}:
+                return True
+            time.sleep(0.3)
+        return False
+
+    with gunicorn({"CLASSIFIER_RELOAD_S": "1", "API_THROTTLE_CLASSIFY": "1000/min"}) as base:
+        shipped = answers(base)
+        assert len(shipped) == 1 and shipped != {"billing"}
+
+        services.classifier_promote(version=version, actor=None)
+        assert settles_on(base, "billing")
+
+        # The stored model goes bad: a worker that has it keeps it, one that had not loaded it keeps the shipped
+        # one; none fails a request (the in-process test shows which model each keeps).
+        ClassifierVersion.objects.filter(pk=version.pk).update(data=b"\x00broken")
+        time.sleep(1.5)  # past CLASSIFIER_RELOAD_S: the workers look again
+        assert answers(base, 10) <= {"billing", *shipped}
+
+        services.classifier_rollback(actor=None)
+        assert settles_on(base, shipped.pop())
