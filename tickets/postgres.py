@@ -12,9 +12,12 @@ which need PostgreSQL, check it themselves and say so):
 - apply_planner_settings: the planner's settings kept on the role, where every connection finds them.
 """
 
+import atexit
 import csv
 import io
 import logging
+import os
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -166,7 +169,7 @@ def nearest_titles(title: str, *, exclude_id: int | None) -> list[tuple[Ticket, 
 
 
 @contextmanager
-def held_lock(lock_class: int, keys: Sequence[int], *, wait: bool = False) -> Iterator[int | None]:
+def held_lock(lock_class: int, keys: Sequence[int], *, wait: bool = False, keep: bool = True) -> Iterator[int | None]:
     """Holds the first free advisory lock (``lock_class``, key) of ``keys`` for the block and yields its key; None at
     once when every one is taken (``wait``: tries again until one is free).
 
@@ -174,13 +177,14 @@ def held_lock(lock_class: int, keys: Sequence[int], *, wait: bool = False) -> It
     mode (PgBouncer) keeps a transaction on one server connection, where a session lock would stay behind on a
     server connection the next client gets. The ORM's own connection stays free to commit in between; the lock ends
     with the block, or with the process (its connection closes, the transaction rolls back). Elsewhere (SQLite,
-    `make run`: one process) the first key is yielded at once."""
+    `make run`: one process) the first key is yielded at once. ``keep``: False closes the connection afterwards
+    instead of keeping it for the next lock (migrate's lock: its session predates the role settings migrate
+    writes, and a pooler would hand that session to others)."""
     if not is_postgresql():
         yield keys[0]
         return
-    own = connections.create_connection("default")
+    own = _lock_connection()
     try:
-        own.set_autocommit(False)
         with own.cursor() as cursor:
             while True:
                 cursor.execute(
@@ -194,10 +198,69 @@ def held_lock(lock_class: int, keys: Sequence[int], *, wait: bool = False) -> It
                 # Waiting in pg_advisory_xact_lock would hold a snapshot the whole time, and CREATE INDEX
                 # CONCURRENTLY (a migration the holder runs) waits for every older snapshot: the two would wait
                 # for each other unseen. Between tries this transaction holds none.
+                own.rollback()
                 time.sleep(WAIT_RETRY_S)
         yield row[0] if row else None
     finally:
-        own.close()  # the transaction ends, and the lock with it
+        _release(own, keep=keep)
+
+
+# Lock connections kept between locks, per process: an LLM call or a mailbox poll takes a lock each time, and
+# opening a connection (and a server process) for each cost more than the rest of the lock. A few are kept idle
+# (a transaction-mode pooler hands their server connection to others meanwhile); a lock taken while another is
+# held, here or in another thread, takes another.
+IDLE_LOCK_CONNECTIONS = 2
+_idle: list = []
+_idle_pid: int | None = None  # the process the idle ones belong to: a forked child never uses its parent's
+_idle_guard = threading.Lock()
+
+
+def _lock_connection():
+    global _idle_pid
+    with _idle_guard:
+        if _idle_pid != os.getpid():
+            _idle.clear()
+            _idle_pid = os.getpid()
+        own = _idle.pop() if _idle else None
+    if own is not None and (_where(own) != _where(connections["default"]) or not own.is_usable()):
+        own.close()  # the database's settings changed (tests), or the server restarted or dropped it
+        own = None
+    if own is None:
+        own = connections.create_connection("default")
+        own.inc_thread_sharing()  # kept for any thread of the process, one at a time
+        own.set_autocommit(False)
+    return own
+
+
+def _where(wrapper) -> tuple:
+    return tuple(wrapper.settings_dict.get(key) for key in ("HOST", "PORT", "NAME", "USER"))
+
+
+def _release(own, *, keep: bool) -> None:
+    """End the lock's transaction, and the lock with it; keep the connection idle for the next lock, or close it
+    (PostgreSQL then ends its transaction)."""
+    if not keep:
+        own.close()
+        return
+    try:
+        own.rollback()
+    except DatabaseError:
+        own.close()
+        return
+    with _idle_guard:
+        if _idle_pid == os.getpid() and len(_idle) < IDLE_LOCK_CONNECTIONS:
+            _idle.append(own)
+            return
+    own.close()
+
+
+@atexit.register
+def _close_idle() -> None:
+    with _idle_guard:
+        if _idle_pid == os.getpid():
+            for own in _idle:
+                own.close()
+        _idle.clear()
 
 
 def apply_planner_settings(using: str = "default") -> None:

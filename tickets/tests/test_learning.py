@@ -56,6 +56,13 @@ def confirm(rows, agents, *, relabel=None):
         services.ticket_change_status(ticket=ticket, status="resolved", actor=agent)
 
 
+def worker_results() -> list:
+    """What the worker's jobs ended as (for a failure's message)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.values_list("status", "return_value", "exception_class_path", "traceback"))
+
+
 def active() -> ClassifierVersion | None:
     return ClassifierVersion.objects.filter(state=ModelState.ACTIVE).first()
 
@@ -71,7 +78,7 @@ def test_the_worker_learns_the_teams_labels_and_every_prediction_follows(learnin
     call_command("db_worker", batch=True, verbosity=0)
 
     version = active()
-    assert version is not None and version.trigger == RetrainTrigger.LABELS
+    assert version is not None and version.trigger == RetrainTrigger.LABELS, worker_results()
     assert version.decision.startswith("promoted: not worse on either field")
     assert version.trained_on + version.held_back == 150 and version.held_back == 30
     candidate, in_use = version.figures["candidate"], version.figures["in_use"]

@@ -17,5 +17,5 @@ class Command(BaseCommand):
         parser.add_argument("--no-input", action="store_true", dest="no_input")
 
     def handle(self, *args, no_input=False, **options):
-        with held_lock(LOCK_CLASS, [MIGRATE_KEY], wait=True):
+        with held_lock(LOCK_CLASS, [MIGRATE_KEY], wait=True, keep=False):
             call_command("migrate", interactive=not no_input)
