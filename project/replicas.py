@@ -88,7 +88,7 @@ class _Health:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._state: dict[str, tuple[bool, float]] = {}  # alias -> (usable, monotonic time of the check)
+        self._state: dict[str, tuple[bool | None, float]] = {}  # alias -> (usable, monotonic time of the check)
         self._turn = itertools.count()
 
     def pick(self) -> str | None:
@@ -102,9 +102,10 @@ class _Health:
 
     def usable(self, alias: str) -> bool:
         with self._lock:
-            usable, checked = self._state.get(alias, (False, float("-inf")))
+            # Never checked: None, so that a first check finding a problem says so (was False would hide it).
+            usable, checked = self._state.get(alias, (None, float("-inf")))
             if time.monotonic() - checked < settings.DATABASE_REPLICA_CHECK_S:
-                return usable
+                return bool(usable)
             self._state[alias] = (usable, time.monotonic())  # one thread checks; the others keep the last answer
         problem = _check(alias)
         self.record(alias, problem)

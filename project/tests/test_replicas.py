@@ -244,3 +244,14 @@ def test_every_view_the_replica_serves_still_exists():
     for name in REPLICA_VIEWS:
         assert reverse(name, kwargs={"pk": 1} if name == "ticket-similar" else {}).startswith(("/api/", "/admin/"))
     assert REPLICA_POSTS <= REPLICA_VIEWS
+
+
+def test_a_process_whose_first_check_finds_the_replica_unusable_says_so(monkeypatch, caplog):
+    """A web process that starts while the replica lags logs it at its first check, as one that saw it fall behind
+    does."""
+    from project import replicas
+
+    monkeypatch.setattr(replicas, "replica_aliases", lambda: ["replica1"])
+    monkeypatch.setattr(replicas, "_check", lambda alias: "behind by 9.0 s")
+    assert replicas._Health().pick() is None
+    assert "replica replica1 skipped, reads go to the primary: behind by 9.0 s" in caplog.text
