@@ -290,13 +290,14 @@ def prepare_database(dsn: str, database: str, size: int, env: dict) -> None:
             conn.execute(f"VACUUM (ANALYZE) {table}")
 
 
-def prepare_users(env) -> str:
+def prepare_users(env, username: str = "bench") -> str:
+    """A manager's API token (``username``, created if missing)."""
     script = (
         "from django.contrib.auth import get_user_model;"
         "from rest_framework.authtoken.models import Token;"
         "from django.contrib.auth.models import Group;"
         "U = get_user_model();"
-        "u, _ = U.objects.get_or_create(username='bench', defaults={'is_staff': True});"
+        f"u, _ = U.objects.get_or_create(username={username!r}, defaults={{'is_staff': True}});"
         f"u.is_staff = True; u.set_password('{PASSWORD}'); u.save();"
         "u.groups.add(Group.objects.get(name='Manager'));"
         "print(Token.objects.get_or_create(user=u)[0].key)"

@@ -53,6 +53,13 @@ def main():
         help="seed a private PostgreSQL of this run's own, stream it to a replica (project/tests/clusters.py), "
         "and load both; removed afterwards",
     )
+    parser.add_argument(
+        "--readers-apart",
+        action="store_true",
+        help="reads (list, search, stats) under a second staff identity that never writes, as a team's readers "
+        "are mostly not the agent who just saved: with one identity, read-your-writes keeps every read on the "
+        "primary",
+    )
     args = parser.parse_args()
 
     with contextlib.ExitStack() as stack:
@@ -66,6 +73,7 @@ def main():
         env = bench.bench_env(url)
         bench.prepare_database(args.dsn, database, args.size, env)
         token = bench.prepare_users(env)
+        reader = bench.prepare_users(env, username="bench-reader") if args.readers_apart else token
         marker = f"{bench.CREATED_PREFIX} load {uuid.uuid4().hex[:8]}"
         if args.private_replica:
             replica = primary.replica()
@@ -80,11 +88,11 @@ def main():
             server_env.update(DATABASE_URL=through(url, pooler_port), DATABASE_POOLED="1")
         if args.replica_url:
             server_env["DATABASE_REPLICA_URLS"] = args.replica_url
-        results = serve_and_load(args, server_env, token, marker, database)
+        results = serve_and_load(args, server_env, (token, reader), marker, database)
         report(args, url, marker, results)
 
 
-def serve_and_load(args, server_env, token, marker, database):
+def serve_and_load(args, server_env, tokens, marker, database):
     port = bench.free_port()
     log = open(bench.ROOT / "bench" / "gunicorn.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(  # noqa: S603
@@ -96,7 +104,7 @@ def serve_and_load(args, server_env, token, marker, database):
     try:
         bench.wait_ready(base, server)
         connections.start()
-        results = run_load(base, token, marker, args.users, args.seconds, args.max_requests_per_user)
+        results = run_load(base, tokens, marker, args.users, args.seconds, args.max_requests_per_user)
     finally:
         connections.stop()
         server.terminate()
@@ -125,8 +133,12 @@ class ConnectionSampler(threading.Thread):
             self.join(timeout=10)
 
 
-def run_load(base, token, marker, users, seconds, max_requests):
-    auth = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
+def run_load(base, tokens, marker, users, seconds, max_requests):
+    """``tokens``: (the writer's, the reader's); the same one twice unless --readers-apart."""
+    auth, reads = (
+        {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
+        for token in tokens
+    )
     lock = threading.Lock()
     latencies, counts, errors, read_from = defaultdict(list), Counter(), Counter(), Counter()
     created, patched = [], Counter()  # ticket id -> successful status changes
@@ -169,14 +181,14 @@ def run_load(base, token, marker, users, seconds, max_requests):
                     with lock:
                         created.append(payload["id"])
             elif action == "list":
-                status, _ = call("GET", f"/api/tickets/?page={rng.randint(1, 20)}", headers=auth)
+                status, _ = call("GET", f"/api/tickets/?page={rng.randint(1, 20)}", headers=reads)
                 ok = status == 200
             elif action == "search":
                 word = rng.choice(["export", "invoice", "password", "printer", "kaleidoscope"])
-                status, _ = call("GET", f"/api/tickets/?search={word}&status=open", headers=auth)
+                status, _ = call("GET", f"/api/tickets/?search={word}&status=open", headers=reads)
                 ok = status == 200
             elif action == "stats":
-                status, _ = call("GET", "/api/tickets/stats/", headers=auth)
+                status, _ = call("GET", "/api/tickets/stats/", headers=reads)
                 ok = status == 200
             else:
                 ticket = rng.choice(mine)
@@ -230,6 +242,7 @@ def report(args, url, marker, r):
     flags = f" --workers {args.workers}" if args.workers else ""
     flags += f" --pooler --pool-size {args.pool_size}" if args.pooler else ""
     flags += " --private-replica" if args.private_replica else " --replica-url URL" if args.replica_url else ""
+    flags += " --readers-apart" if args.readers_apart else ""
     lines = [
         f"## Load: {args.users} concurrent users for {args.seconds} s at {args.size:,} tickets{topology} ({when} UTC)",
         "",
@@ -247,7 +260,8 @@ def report(args, url, marker, r):
         f"- status changes acknowledged: {sum(r['patched'].values()):,}; tickets whose history does not match: "
         f"{history_mismatch}",
         "- reads (list, search, stats) answered by: "
-        + ", ".join(f"{'the primary' if k == 'default' else k} {n:,}" for k, n in sorted(r["read_from"].items())),
+        + ", ".join(f"{'the primary' if k == 'default' else k} {n:,}" for k, n in sorted(r["read_from"].items()))
+        + ("; reads under a staff identity that never writes" if args.readers_apart else ""),
         "",
         "| action | requests | median ms | p95 ms |",
         "| --- | ---: | ---: | ---: |",
