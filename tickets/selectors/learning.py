@@ -39,8 +39,7 @@ def confirmed_training_rows(*, team: Team | None = None, until: datetime | None 
     rows = tickets.annotate(
         teacher=Subquery(latest.values("actor_id")[:1]), labelled_at=Subquery(latest.values("created_at")[:1])
     ).values("pk", "title", "description", "category", "priority", "teacher", "labelled_at")
-    newest = sorted(rows.order_by("-labelled_at", "-pk")[:MAX_TEAM_ROWS], key=lambda r: (r["labelled_at"], r["pk"]))
-    return newest
+    return sorted(rows.order_by("-labelled_at", "-pk")[:MAX_TEAM_ROWS], key=lambda r: (r["labelled_at"], r["pk"]))
 
 
 @dataclass

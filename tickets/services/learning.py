@@ -54,10 +54,11 @@ def _retrain(*, trigger, actor, dry_run, now) -> Retraining:
     if not pool.rows:
         return Retraining(None, "no staff-confirmed tickets to learn from yet")
     learn, held = pool.split(settings.CLASSIFIER_HELD_BACK)
-    shipped = local.shipped_examples()
-    candidate = local.train(shipped, team=_examples(learn), team_weight=settings.CLASSIFIER_TEAM_WEIGHT)
-    if ClassifierVersion.objects.filter(version=candidate.version).exists():
-        return Retraining(None, f"nothing new to learn: {candidate.version} was trained from the same labels")
+    shipped, team, weight = local.shipped_examples(), _examples(learn), settings.CLASSIFIER_TEAM_WEIGHT
+    name = local.trained_version(shipped, team, weight)
+    if ClassifierVersion.objects.filter(version=name).exists():  # asked before the seconds of training
+        return Retraining(None, f"nothing new to learn: {name} was trained from the same labels")
+    candidate = local.train(shipped, team=team, team_weight=weight)
     in_use, in_use_name = _model_in_use()
     judged_on = _examples(held)
     figures = {
@@ -156,7 +157,8 @@ def classifier_rollback(*, actor) -> ClassifierVersion | None:
         current.save(update_fields=["state"])
         if previous is not None:
             _make_active(previous, actor=actor, rollback=True)
-        transaction.on_commit(lambda: local.set_model(None))
+        else:  # the shipped model: this process follows at once (_make_active does so for a version)
+            transaction.on_commit(lambda: local.set_model(None))
     logger.info("classifier rolled back from %s to %s", current.version, previous.version if previous else "shipped")
     return previous
 

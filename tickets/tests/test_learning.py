@@ -120,6 +120,8 @@ def test_too_few_held_back_tickets_promote_nothing(learning, agents):
     version = services.classifier_retrain().version
     assert version.state == ModelState.CANDIDATE and version.held_back == 8
     assert "fewer than the 20 needed" in version.decision
+    again = services.classifier_retrain()  # the same labels: known before training, nothing recorded
+    assert again.version is None and again.message.startswith(f"nothing new to learn: {version.version}")
 
 
 @pytest.mark.django_db

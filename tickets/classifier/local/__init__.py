@@ -18,6 +18,7 @@ from tickets.classifier.local.model import (
     calibrated_proba,
     model_version,
     train,
+    trained_version,
 )
 from tickets.classifier.local.store import (
     ModelMissing,
@@ -64,4 +65,5 @@ __all__ = [
     "shipped_examples",
     "ticket_text",
     "train",
+    "trained_version",
 ]

@@ -140,8 +140,13 @@ def train(examples: Iterable[Example], *, team: Iterable[Example] = (), team_wei
     priority_clf = OrdinalPriority(C=10.0).fit(
         matrix[labelled], [examples[i].priority for i in labelled], sample_weight=weights[labelled]
     )
-    version = model_version(shipped) if not team else model_version([*shipped, *team], team_weight=team_weight)
-    return LocalModel(features, category_clf, priority_clf, version=version)
+    return LocalModel(features, category_clf, priority_clf, version=trained_version(shipped, team, team_weight))
+
+
+def trained_version(shipped: Iterable[Example], team: Iterable[Example], team_weight: float) -> str:
+    """The version ``train`` gives a model of these examples, known before training it."""
+    shipped, team = list(shipped), [e for e in team if e.text]
+    return model_version(shipped) if not team else model_version([*shipped, *team], team_weight=team_weight)
 
 
 # Bumped whenever train() changes how a model is made: with the examples, it names the model, so a model file

@@ -14,7 +14,7 @@ import joblib
 import sklearn
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 
 from tickets.classifier.local.examples import shipped_examples
 from tickets.classifier.local.model import LocalModel, model_version, train
@@ -104,8 +104,6 @@ def load_at_start() -> LocalModel:
     """Load the model as a process starts (wsgi, asgi): a missing file stops it here, not in a request. The
     promoted version is looked up too; the connection that took is closed, so gunicorn's workers, forked from this
     process, each open their own."""
-    from django.db import connections
-
     _base_model()
     try:
         model = get_model()
