@@ -102,6 +102,31 @@ def test_calibrated_confidence_is_scikit_learns():
     assert np.allclose(ours.sum(axis=1), 1)
 
 
+def test_one_ticket_is_labelled_as_scikit_learn_labels_it():
+    """A creation classifies one text from the model's own numbers (``OneText``); its scores, probabilities and
+    labels are those of scikit-learn's path, on every shipped example and on texts at the edges."""
+    import numpy as np
+
+    from tickets.classifier.local.one_text import OneText
+
+    model = local.get_model()
+    pairs = [(e.title, e.description) for e in local.shipped_examples()]
+    pairs += [("", ""), ("Ünïcödé café", "naïve façade, ça va? 💥 SERVER DOWN!!"), ("x", "refund " * 500)]
+    pairs += [("zzz qqq", "\u200b\t\n"), ("the and of", "a an"), ("$100 charged twice", "urgent " * 3)]
+    texts = [local.ticket_text(t, d) for t, d in pairs]
+    matrix = model.transform(texts)
+    scorer = OneText.of(model)
+    member_scores, step_scores = zip(*(scorer.scores(text) for text in texts), strict=True)
+    ours = local.calibrated_from_scores(
+        model.category_clf, [np.vstack(column) for column in zip(*member_scores, strict=True)]
+    )
+    assert np.allclose(ours, local.calibrated_proba(model.category_clf, local._text_columns(matrix)), atol=1e-9)
+    assert np.allclose(
+        model.priority_clf.proba_from_scores(np.vstack(step_scores)), model.priority_clf.proba(matrix), atol=1e-9
+    )
+    assert [model.predict(t, d) for t, d in pairs] == model.predict_many(texts)
+
+
 def test_priority_is_read_on_an_ordered_scale():
     """Each level's probability comes from the steps up the scale; they form a distribution, and a ticket is
     called critical only when it is at least as likely to be high as critical (steps never cross)."""

@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
+from tickets.classifier.local.one_text import OneText
 from tickets.classifier.local.text import SIGNALS, Example, UrgencySignals, ticket_text
 from tickets.models import Category, Priority
 
@@ -35,7 +36,25 @@ class LocalModel:
         self.sklearn_version = sklearn.__version__
 
     def predict(self, title: str, description: str) -> tuple[Category, Priority, float]:
-        return self.predict_many([ticket_text(title, description)])[0]
+        """One ticket's labels, as ``predict_many`` gives them, from the fitted numbers directly (``OneText``)."""
+        text = ticket_text(title, description)
+        scorer = self._one_text()
+        if scorer is None:  # a model whose parts OneText does not know (retrained by an older release)
+            return self.predict_many([text])[0]
+        category_scores, priority_scores = scorer.scores(text)
+        proba = calibrated_from_scores(self.category_clf, category_scores)[0]
+        return self._labels(proba, self.priority_clf.predict_scores(priority_scores)[0])
+
+    def _one_text(self) -> "OneText | None":
+        try:
+            return self.__dict__["_scorer"]
+        except KeyError:
+            scorer = self.__dict__["_scorer"] = OneText.of(self)
+            return scorer
+
+    def __getstate__(self):
+        # The scorer is rebuilt from the model's own numbers where it is loaded; it is not stored with them.
+        return {k: v for k, v in self.__dict__.items() if k != "_scorer"}
 
     def transform(self, texts: Sequence[str]):
         """The feature matrix of ``texts``: word and character columns, then the urgency signals.
@@ -48,12 +67,11 @@ class LocalModel:
             matrix = self.transform(texts)
             category_proba = calibrated_proba(self.category_clf, _text_columns(matrix))
             priorities = self.priority_clf.predict(matrix)
-        classes = self.category_clf.classes_
-        results = []
-        for proba, priority in zip(category_proba, priorities, strict=True):
-            best = int(np.argmax(proba))
-            results.append((Category(classes[best]), Priority(priority), round(float(proba[best]), 4)))
-        return results
+        return [self._labels(p, priority) for p, priority in zip(category_proba, priorities, strict=True)]
+
+    def _labels(self, category_proba: np.ndarray, priority: str) -> tuple[Category, Priority, float]:
+        best = int(np.argmax(category_proba))
+        return Category(self.category_clf.classes_[best]), Priority(priority), round(float(category_proba[best]), 4)
 
 
 def calibrated_proba(model: CalibratedClassifierCV, matrix) -> np.ndarray:
@@ -62,11 +80,16 @@ def calibrated_proba(model: CalibratedClassifierCV, matrix) -> np.ndarray:
     thresholds, clipped at the ends), rows normalised (uniform when all are zero), the members averaged.
     scikit-learn's own checks its input some 50 times a call, three quarters of a prediction's time.
     ``test_classifier_local`` holds the two equal."""
+    members = [m.estimator for m in model.calibrated_classifiers_]
+    return calibrated_from_scores(model, [np.asarray(matrix @ e.coef_.T) + e.intercept_ for e in members])
+
+
+def calibrated_from_scores(model: CalibratedClassifierCV, member_scores: Sequence[np.ndarray]) -> np.ndarray:
+    """``calibrated_proba`` from each member's decision function (one row per text, one column per class)."""
     classes = model.classes_
-    total = np.zeros((matrix.shape[0], len(classes)))
-    for member in model.calibrated_classifiers_:
+    total = np.zeros((member_scores[0].shape[0], len(classes)))
+    for member, scores in zip(model.calibrated_classifiers_, member_scores, strict=True):
         estimator = member.estimator
-        scores = np.asarray(matrix @ estimator.coef_.T) + estimator.intercept_
         proba = np.zeros_like(total)
         for column, k, calibrator in zip(
             range(scores.shape[1]), np.searchsorted(classes, estimator.classes_), member.calibrators, strict=True
@@ -106,7 +129,12 @@ class OrdinalPriority:
 
     def proba(self, matrix) -> np.ndarray:
         """One row per text, one column per level of ``LEVELS``; rows sum to 1."""
-        scores = np.column_stack([np.asarray(matrix @ coef).ravel() + intercept for coef, intercept in self.steps_])
+        return self.proba_from_scores(
+            np.column_stack([np.asarray(matrix @ coef).ravel() + intercept for coef, intercept in self.steps_])
+        )
+
+    def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
+        """``proba`` from each step's linear score (one row per text, one column per step)."""
         at_least = 1 / (1 + np.exp(-scores))
         # Reaching a higher step implies reaching a lower one: each step is at least as likely as the next.
         at_least = np.maximum.accumulate(at_least[:, ::-1], axis=1)[:, ::-1]
@@ -116,6 +144,9 @@ class OrdinalPriority:
 
     def predict(self, matrix) -> np.ndarray:
         return LEVELS[np.argmax(self.proba(matrix), axis=1)]
+
+    def predict_scores(self, scores: np.ndarray) -> np.ndarray:
+        return LEVELS[np.argmax(self.proba_from_scores(scores), axis=1)]
 
 
 def _text_columns(matrix):
