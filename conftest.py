@@ -13,7 +13,7 @@ def pytest_configure(config):
     import psycopg
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if db["ENGINE"] not in ("django.db.backends.postgresql", "project.database"):
         raise pytest.UsageError("The test suite runs on PostgreSQL only: set DATABASE_URL=postgres://...")
     try:
         psycopg.connect(

@@ -130,6 +130,8 @@ DATABASE_POOLED = env.bool("DATABASE_POOLED", default=False)
 
 def database_settings(database: dict) -> dict:
     """The connection settings every database alias of this deployment shares."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "project.database"  # Django's, with a health check that costs no round trip
     database["ATOMIC_REQUESTS"] = False
     database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     database["CONN_HEALTH_CHECKS"] = True

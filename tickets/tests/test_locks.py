@@ -59,6 +59,6 @@ def test_a_connection_the_server_dropped_is_replaced():
     with held_lock(LOCKS, [1]):
         dropped = backend_pid(1)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [dropped])
+        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [dropped])  # returns once it is gone
     with held_lock(LOCKS, [1]) as key:
         assert key == 1 and backend_pid(1) not in (None, dropped)

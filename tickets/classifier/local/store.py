@@ -109,6 +109,7 @@ def load_at_start() -> LocalModel:
         model = get_model()
     finally:
         connections.close_all()
+    model.predict("", "")  # builds its one-text scorer here, once, for every worker forked from this process
     logger.info("local classifier %s loaded", model.version)
     return model
 
