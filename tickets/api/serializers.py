@@ -1,3 +1,5 @@
+import copy
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -56,7 +58,19 @@ class AttachmentSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class ModelFieldsOnce:
+    """A model serializer whose fields are derived from the model once per class, not once per instance: the
+    derivation (each model field's type, choices and options) was two thirds of serializing a created ticket. Each
+    instance still gets its own copies, which DRF binds to it."""
+
+    def get_fields(self):
+        cls = type(self)
+        if (fields := cls.__dict__.get("_fields_once")) is None:
+            fields = cls._fields_once = super().get_fields()
+        return copy.deepcopy(fields)
+
+
+class TicketSerializer(ModelFieldsOnce, serializers.ModelSerializer):
     """A ticket as the API returns it."""
 
     assignee = UserRefSerializer(read_only=True, allow_null=True, help_text="The staff member who owns it, or null.")
@@ -105,7 +119,7 @@ class TicketDetailSerializer(TicketSerializer):
         return AttachmentSerializer(selectors.request_files(ticket), many=True, context=self.context).data
 
 
-class SubmittedTicketSerializer(serializers.ModelSerializer):
+class SubmittedTicketSerializer(ModelFieldsOnce, serializers.ModelSerializer):
     """A ticket as its anonymous submitter gets it back: no AI fields, no model name or prompt version; with the
     tracking link, shown this once."""
 
