@@ -256,14 +256,15 @@ def team_figures(*, days: int = 30, hidden: Sequence[int] = ()) -> list[dict[str
     """Per team: open tickets, how many of them are past a deadline now, and the median time to a first reply over
     replies in the last ``days`` days (None without any). Teams without tickets are listed too, with zeros."""
     now = timezone.now()
-    open_rows = (
-        _tickets(hidden)
-        .filter(team__isnull=False, status__in=[Status.OPEN, Status.IN_PROGRESS])
-        .values("team")
-        .annotate(open=Count("pk"), breached=Count("pk", filter=Q(sla_breached=True) | Q(sla_due_at__lt=now)))
-        .order_by()
-    )
-    counts = {row["team"]: row for row in open_rows}
+    open_statuses = [Status.OPEN, Status.IN_PROGRESS]
+    teams_open = _tickets(hidden).filter(team__isnull=False, status__in=open_statuses)
+    if counters_kept():  # the open tickets per team from the counters; only those past a deadline are read
+        opened = TicketCount.objects.filter(status__in=open_statuses).exclude(team__in=[0, *hidden])
+        open_counts = dict(opened.values_list("team").annotate(n=Sum("n")).order_by())
+    else:
+        open_counts = dict(teams_open.values_list("team").annotate(n=Count("pk")).order_by())
+    late = teams_open.filter(Q(sla_breached=True) | Q(sla_due_at__lt=now))
+    breached_counts = dict(late.values_list("team").annotate(n=Count("pk")).order_by())
     replied = first_reply_waits(
         _tickets(hidden).filter(team__isnull=False, first_response_at__gte=now - timedelta(days=days))
     )
@@ -272,8 +273,8 @@ def team_figures(*, days: int = 30, hidden: Sequence[int] = ()) -> list[dict[str
     return [
         {
             "team": team,
-            "open": counts.get(team.pk, {}).get("open", 0),
-            "breached": counts.get(team.pk, {}).get("breached", 0),
+            "open": open_counts.get(team.pk, 0),
+            "breached": breached_counts.get(team.pk, 0),
             "median_first_response": medians.get(team.pk),
         }
         for team in teams

@@ -96,7 +96,7 @@ def similar_tickets(ticket: Ticket, *, user) -> list[tuple[Ticket, float]]:
     hidden = set(hidden_team_ids(user))
     near = [
         (other, score)
-        for other, score in nearest_titles(ticket.title, exclude_id=ticket.pk)
+        for other, score in nearest_titles(ticket.title, exclude_id=ticket.pk, near_id=ticket.pk)
         if score >= SIMILAR_MIN
         and (other.created_at, other.pk) < (ticket.created_at, ticket.pk)
         and other.team_id not in hidden

@@ -8,9 +8,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from tickets import selectors
+from tickets import postgres, selectors
 from tickets.models import Ticket
-from tickets.postgres import _SketchKeys
+from tickets.postgres import _TitleKeys, title_keys
 from tickets.tests.factories import TicketFactory
 from tickets.titles import similarity, sketch_keys, title_sketch, trigrams
 
@@ -63,9 +63,37 @@ def test_the_lookup_reads_the_sketch_index():
     ticket = _ticket("VPN drops every hour")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small would be read whole otherwise
-    keys = Ticket.objects.annotate(keys=_SketchKeys()).filter(keys__overlap=sketch_keys(ticket.title)).order_by()
-    plan = keys.values("id").explain()
-    assert "ticket_title_sketch_idx" in plan
+    entries = title_keys(sketch_keys(ticket.title), [0])
+    keys = Ticket.objects.annotate(keys=_TitleKeys()).filter(keys__overlap=entries).order_by()
+    assert list(keys.values_list("id", flat=True)) == [ticket.pk]
+    assert "ticket_title_keys_idx" in keys.values("id").explain()
+
+
+def _with_id(pk, title, days_ago):
+    ticket = Ticket(id=pk, title=title, description="-", category="technical", priority="low", status="resolved")
+    ticket.save()  # its sketch is made on save
+    Ticket.objects.filter(pk=pk).update(created_at=timezone.now() - timedelta(days=days_ago))
+    ticket.refresh_from_db()
+    return ticket
+
+
+def test_near_twins_are_read_in_the_tickets_own_million_first_and_in_older_ones_when_too_few(monkeypatch):
+    """The index files a title's keys under its million of ticket ids: a lookup reads the ticket's own million and
+    the one before; the older millions only when those hold fewer than SKETCH_CANDIDATES near twins."""
+    million = postgres.TITLE_KEY_BUCKET
+    oldest = _with_id(7, "Printer jams on page two", days_ago=40)
+    old = _with_id(million + 7, "Printer jams on page two", days_ago=30)
+    recent = _with_id(2 * million + 7, "Printer jams on page two", days_ago=20)
+    ticket = _with_id(3 * million + 7, "Printer jams on page two", days_ago=1)
+    newer = _with_id(4 * million + 7, "Printer jams on page two", days_ago=0)  # after the ticket: never offered
+
+    assert {t.pk for t, _ in selectors.similar_tickets(ticket, user=None)} == {oldest.pk, old.pk, recent.pk}
+
+    monkeypatch.setattr(postgres, "SKETCH_CANDIDATES", 2)  # the ticket's million and the one before hold enough
+    read = {t.pk for t, _ in postgres.nearest_titles(ticket.title, exclude_id=ticket.pk, near_id=ticket.pk)}
+    assert read == {recent.pk}  # the ticket itself was one of the two read, and left out
+    offered = {t.pk for t, _ in postgres.nearest_titles("Printer jams on page two!", exclude_id=None)}
+    assert offered == {newer.pk, ticket.pk}  # text being typed: the newest million and the one before
 
 
 def test_the_lookup_leaves_the_planner_settings_as_they_were():
