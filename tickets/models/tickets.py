@@ -217,6 +217,14 @@ class Ticket(models.Model):
                 condition=Q(first_response_at__isnull=False),
                 name="ticket_team_first_response_idx",
             ),
+            # A team's open tickets past a deadline (the teams card), counted from the index alone: through the
+            # table, a team's 37,000 of them were 211,000 pages read at 10M (1.1 s cold).
+            models.Index(
+                fields=["team", "sla_due_at"],
+                include=["sla_breached"],
+                condition=(Q(status="open") | Q(status="in_progress")) & Q(team__isnull=False),
+                name="ticket_team_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
