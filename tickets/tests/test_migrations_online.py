@@ -3,6 +3,9 @@ a big table for the length of a scan or an index build: indexes are built CONCUR
 added NOT VALID then validated (``AddCheckOnline``), and no new column on a big table is a foreign key or indexed
 in the same step. docs/deploy.md ("Upgrading a large database") lists the earlier migrations that would."""
 
+import inspect
+import re
+
 import pytest
 from django.db import connection, migrations, models
 from django.db.migrations.loader import MigrationLoader
@@ -23,6 +26,11 @@ def offline_operations(migration) -> list[str]:
             sql = " ".join(op.sql if isinstance(op.sql, list | tuple) else [op.sql]).upper()
             if "CREATE INDEX" in sql and "CONCURRENTLY" not in sql or "LOCK TABLE" in sql:
                 problems.append(f"{migration.name}: RunSQL builds an index or locks a table offline")
+            continue
+        if isinstance(op, migrations.RunPython):  # the SQL its module sends (0033 sends it only on PostgreSQL)
+            source = inspect.getsource(inspect.getmodule(op.code)).upper()
+            if re.search(r"CREATE INDEX (?!CONCURRENTLY)|LOCK TABLE", source):
+                problems.append(f"{migration.name}: RunPython builds an index or locks a table offline")
             continue
         if model not in BIG_TABLES:
             continue
@@ -54,6 +62,10 @@ def _migration(*operations, atomic=True):
     return migration
 
 
+def _builds_an_index_offline(apps, schema_editor):
+    schema_editor.execute("CREATE INDEX x ON tickets_ticket (title)")
+
+
 def test_the_check_tells_offline_operations_from_online_ones():
     index = models.Index(fields=["updated_at"], name="ticket_updated_idx")
     check = models.CheckConstraint(condition=models.Q(reopen_count__gte=0), name="ticket_reopens_valid")
@@ -65,6 +77,7 @@ def test_the_check_tells_offline_operations_from_online_ones():
         AddIndexOnline("ticket", index),  # atomic
     )
     assert len(offline_operations(offline)) == 5
+    assert offline_operations(_migration(migrations.RunPython(_builds_an_index_offline), atomic=False))
     online = _migration(
         AddIndexOnline("ticket", index),
         AddCheckOnline("ticket", check),
