@@ -64,6 +64,8 @@ NEWEST_FIRST = ("-created_at", "-id")
 
 # Statuses that count as "done" for resolution time.
 DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+# Statuses a ticket is worked in: what an agent's and a team's open tickets count.
+OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
 
 def _in_choices(field: str, choices: type[models.TextChoices], *, blank: bool = False) -> models.CheckConstraint:
@@ -222,7 +224,7 @@ class Ticket(models.Model):
             models.Index(
                 fields=["team", "sla_due_at"],
                 include=["sla_breached"],
-                condition=(Q(status="open") | Q(status="in_progress")) & Q(team__isnull=False),
+                condition=(Q(status=Status.OPEN) | Q(status=Status.IN_PROGRESS)) & Q(team__isnull=False),
                 name="ticket_team_open_due_idx",
             ),
         ]

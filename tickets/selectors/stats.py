@@ -16,6 +16,7 @@ from tickets.filters import hidden_team_ids, visible_to
 from tickets.models import (
     AI_KEPT,
     NEWEST_FIRST,
+    OPEN_STATUSES,
     Category,
     Priority,
     Status,
@@ -112,7 +113,7 @@ def open_backlog_by_age(*, hidden: Sequence[int] = ()) -> dict[str, int]:
             condition &= Q(created_at__gt=now - older)
         # Counting created_at (in the status index) lets PostgreSQL answer from the index alone.
         aggregates[f"bucket_{i}"] = Count("created_at", filter=condition)
-    row = _tickets(hidden).filter(status__in=[Status.OPEN, Status.IN_PROGRESS]).order_by().aggregate(**aggregates)
+    row = _tickets(hidden).filter(status__in=OPEN_STATUSES).order_by().aggregate(**aggregates)
     return {label: row[f"bucket_{i}"] for i, (label, _, _) in enumerate(BACKLOG_BUCKETS)}
 
 
@@ -120,7 +121,7 @@ def open_by_assignee(*, hidden: Sequence[int] = ()) -> list[tuple[str, int]]:
     """Open and in-progress tickets per owner, most first, unassigned ("" as the name) always listed."""
     rows = (
         _tickets(hidden)
-        .filter(status__in=[Status.OPEN, Status.IN_PROGRESS])
+        .filter(status__in=OPEN_STATUSES)
         .values("assignee")
         .annotate(n=Count("*"))  # COUNT(*): answered from the (status, assignee) index alone
         .order_by()
@@ -256,10 +257,9 @@ def team_figures(*, days: int = 30, hidden: Sequence[int] = ()) -> list[dict[str
     """Per team: open tickets, how many of them are past a deadline now, and the median time to a first reply over
     replies in the last ``days`` days (None without any). Teams without tickets are listed too, with zeros."""
     now = timezone.now()
-    open_statuses = [Status.OPEN, Status.IN_PROGRESS]
-    teams_open = _tickets(hidden).filter(team__isnull=False, status__in=open_statuses)
+    teams_open = _tickets(hidden).filter(team__isnull=False, status__in=OPEN_STATUSES)
     if counters_kept():  # the open tickets per team from the counters; only those past a deadline are read
-        opened = TicketCount.objects.filter(status__in=open_statuses).exclude(team__in=[0, *hidden])
+        opened = TicketCount.objects.filter(status__in=OPEN_STATUSES).exclude(team__in=[0, *hidden])
         open_counts = dict(opened.values_list("team").annotate(n=Sum("n")).order_by())
     else:
         open_counts = dict(teams_open.values_list("team").annotate(n=Count("pk")).order_by())

@@ -5,11 +5,10 @@ could take wait and go to the next agent who comes back or frees up."""
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tickets.models import AgentAvailability, Assignment, Status, Team, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, AgentAvailability, Assignment, Team, Ticket, TicketEvent
 from tickets.rules.routing import first_match, next_in_turn
 from tickets.rules.tickets import acting_user
 
-OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 WAITING_BATCH = 50  # tickets handed out at once when an agent comes back
 OPEN_COUNT_CAP = 200  # "fewest open" without a limit: agents past this many open tickets tie, and take turns
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tickets.classifier import Classification, classify
 from tickets.filters import ticket_visible
 from tickets.mail.parse import ParsedAttachment
-from tickets.models import DONE_STATUSES, Status, Tag, Ticket, TicketEvent, TicketTag
+from tickets.models import DONE_STATUSES, OPEN_STATUSES, Status, Tag, Ticket, TicketEvent, TicketTag
 from tickets.rules.files import upload_problems
 from tickets.rules.tags import tag_name, tag_problem
 from tickets.rules.tickets import acting_user, ticket_version
@@ -20,7 +20,7 @@ from tickets.selectors import routing_rules
 from tickets.services.attachments import attachments_add
 from tickets.services.email import email_confirmation, email_resolved
 from tickets.services.sla import sla_refresh, sla_status_moved, sla_wait_end
-from tickets.services.teams import OPEN_STATUSES, team_assign, team_assign_waiting, team_choose, ticket_route
+from tickets.services.teams import team_assign, team_assign_waiting, team_choose, ticket_route
 from tickets.validators import one_line
 
 # What an update may change; every change is written to the history (who, when, from, to).
