@@ -10,7 +10,7 @@ from collections import Counter
 
 import numpy as np
 
-from tickets.classifier.local.text import _SIGNAL_PATTERNS
+from tickets.classifier.local.text import SIGNALS, signals_fired
 
 
 class OneText:
@@ -24,7 +24,7 @@ class OneText:
             self._vectorizers.append((v.build_analyzer(), v.vocabulary_, v.idf_, offset, v.sublinear_tf))
             offset += len(v.idf_)
         self._signals_at, self._signal_weight = offset, signal_weight
-        width = offset + len(_SIGNAL_PATTERNS)
+        width = offset + len(SIGNALS)
         columns, bias, self._member_columns = [], [], []
         start = 0
         for estimator in members:  # category: text columns only (the signals inform priority)
@@ -69,7 +69,7 @@ class OneText:
             weights = (np.log(tf) + 1 if sublinear else tf) * idf[found]
             columns.append(found + offset)
             values.append(weights / np.sqrt(weights @ weights))
-        fired = [i for i, pattern in enumerate(_SIGNAL_PATTERNS) if pattern.search(text)]
+        fired = signals_fired(text)
         if fired and self._signal_weight:
             columns.append(np.array(fired, dtype=np.intp) + self._signals_at)
             values.append(np.full(len(fired), float(self._signal_weight)))

@@ -69,6 +69,11 @@ SIGNALS = {
 _SIGNAL_PATTERNS = [re.compile(p, re.IGNORECASE) for p in SIGNALS.values()]
 
 
+def signals_fired(text: str) -> list[int]:
+    """The positions (in ``SIGNALS``) of the urgency signals the text shows."""
+    return [i for i, pattern in enumerate(_SIGNAL_PATTERNS) if pattern.search(text)]
+
+
 class UrgencySignals(TransformerMixin, BaseEstimator):
     """One binary column per signal group; scaled so a signal weighs like a few strong words."""
 
@@ -79,5 +84,7 @@ class UrgencySignals(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, texts):
-        rows = [[1.0 if p.search(t) else 0.0 for p in _SIGNAL_PATTERNS] for t in texts]
-        return sparse.csr_matrix(np.asarray(rows) * self.weight)
+        rows = np.zeros((len(texts), len(SIGNALS)))
+        for row, text in zip(rows, texts, strict=True):
+            row[signals_fired(text)] = 1.0
+        return sparse.csr_matrix(rows * self.weight)
